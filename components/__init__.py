@@ -1,0 +1,1 @@
+"""The component catalog: one folder per component (component.yaml, code, Dockerfile)."""

@@ -1,0 +1,47 @@
+"""The project-local Airflow that `jimu run` uses: its home, settings and metadata DB.
+
+Everything is set through environment variables before Airflow is imported, so a user's
+~/airflow or AIRFLOW_HOME is never touched by a local run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def jimu_home() -> Path:
+    return Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute()
+
+
+def configure_airflow(dags_folder: Path) -> Path:
+    """Point Airflow at $JIMU_HOME/airflow (SQLite) and size it for a laptop; returns AIRFLOW_HOME."""
+    home = jimu_home()
+    airflow_home = home / "airflow"
+    airflow_home.mkdir(parents=True, exist_ok=True)
+    os.environ["JIMU_HOME"] = str(home)
+    settings = {
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__PARALLELISM": "2",
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "2",
+        "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "True",
+        "AIRFLOW__CORE__LAZY_DISCOVER_PROVIDERS": "True",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+    }
+    os.environ.update(settings)
+    return airflow_home
+
+
+def ensure_metadata_db(airflow_home: Path, echo=print) -> None:
+    """Create the SQLite metadata DB on first use (Airflow's own migrations)."""
+    marker = airflow_home / ".jimu-db-ready"
+    if marker.exists():
+        return
+    echo(f"jimu: creating the local Airflow metadata DB in {airflow_home} (first run only)...")
+    from airflow.utils import db
+
+    db.initdb()
+    marker.write_text("ok\n", encoding="utf-8")

@@ -1,0 +1,107 @@
+"""The component catalog: every `component.yaml` found in the component folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from jimu.errors import ComponentError, SpecError
+from jimu.spec import ComponentRef, ComponentSpec
+from jimu.spec.pydantic_issues import issues_from_validation_error
+
+BUILTIN_COMPONENTS = Path(__file__).resolve().parent.parent / "components"
+COMPONENT_PATH_ENV = "JIMU_COMPONENT_PATH"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component spec and the folder its code lives in."""
+
+    spec: ComponentSpec
+    folder: Path
+
+
+def builtin_components_dir() -> Path:
+    # Editable and regular installs both map jimu.components onto the components/ folder.
+    import jimu.components
+
+    return Path(jimu.components.__file__).resolve().parent
+
+
+def load_component(folder: Path) -> Component:
+    """Read and check `folder/component.yaml`."""
+    spec_file = folder / "component.yaml"
+    try:
+        raw = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ComponentError(f"{spec_file}: cannot read component spec: {exc}") from exc
+    try:
+        spec = ComponentSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise SpecError(str(spec_file), issues_from_validation_error(exc)) from None
+    if spec.name != folder.name:
+        raise ComponentError(
+            f"{spec_file}: name {spec.name!r} differs from its folder {folder.name!r}; "
+            "rename one so they match"
+        )
+    return Component(spec, folder.resolve())
+
+
+class ComponentCatalog:
+    """Components by name and version."""
+
+    def __init__(self, components: list[Component]):
+        self._by_ref: dict[ComponentRef, Component] = {}
+        for comp in components:
+            ref = ComponentRef(comp.spec.name, comp.spec.version)
+            if ref in self._by_ref and self._by_ref[ref].folder != comp.folder:
+                raise ComponentError(
+                    f"component {ref} is defined twice: {self._by_ref[ref].folder} and "
+                    f"{comp.folder}; bump the version of one of them"
+                )
+            self._by_ref[ref] = comp
+
+    @classmethod
+    def from_dirs(cls, dirs: list[Path] | None = None) -> ComponentCatalog:
+        """Built-in components plus `dirs` plus the folders named in $JIMU_COMPONENT_PATH."""
+        roots = [builtin_components_dir(), *(dirs or [])]
+        roots += [Path(p) for p in os.environ.get(COMPONENT_PATH_ENV, "").split(os.pathsep) if p]
+        found = [
+            load_component(spec_file.parent)
+            for root in roots
+            for spec_file in sorted(Path(root).glob("*/component.yaml"))
+        ]
+        return cls(found)
+
+    def get(self, ref: str | ComponentRef) -> Component | None:
+        if isinstance(ref, str):
+            try:
+                ref = ComponentRef.parse(ref)
+            except ValueError:
+                return None
+        return self._by_ref.get(ref)
+
+    def require(self, ref: str) -> Component:
+        comp = self.get(ref)
+        if comp is None:
+            known = ", ".join(sorted(str(r) for r in self._by_ref)) or "none"
+            raise ComponentError(f"unknown component {ref!r}; known: {known}")
+        return comp
+
+    def versions(self, name: str) -> list[str]:
+        return sorted((r.version for r in self._by_ref if r.name == name), key=_semver_key)
+
+    def __iter__(self):
+        return iter(sorted(self._by_ref.values(), key=lambda c: (c.spec.name, _semver_key(c.spec.version))))
+
+    def __len__(self) -> int:
+        return len(self._by_ref)
+
+
+def _semver_key(version: str) -> tuple:
+    core = version.split("-")[0].split("+")[0]
+    return tuple(int(part) for part in core.split("."))

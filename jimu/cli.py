@@ -1,0 +1,231 @@
+"""The `jimu` command: validate, compile, run pipelines; list components; export schemas."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from jimu.errors import Issue, JimuError, SpecError
+
+EPILOG = """examples:
+  jimu validate templates/wine_quality/pipeline.json
+  jimu compile templates/wine_quality/pipeline.json --profile kubernetes --out dags/
+  jimu run templates/wine_quality/pipeline.json --param min_alcohol=13.5
+  jimu components list
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jimu",
+        description="Jimu: pipelines of components, compiled to Airflow DAGs or run locally.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--components", action="append", default=[], metavar="DIR",
+        help="extra folder of components (repeatable; also $JIMU_COMPONENT_PATH)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a pipeline file and list every problem")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+
+    p = sub.add_parser("compile", help="compile a pipeline into an Airflow DAG file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--profile", default="kubernetes", help="local, kubernetes, or a profile YAML (default kubernetes)")
+    p.add_argument("--out", type=Path, help="folder to write <pipeline id>.py into (default: print it)")
+
+    p = sub.add_parser("compile-all", help="compile the shipped templates into dags/")
+    p.add_argument("--profile", default="kubernetes")
+    p.add_argument("--out", type=Path, default=None, help="default: the repository's dags/")
+    p.add_argument("--check", action="store_true", help="write nothing; fail if a DAG file is stale")
+
+    p = sub.add_parser("run", help="run a pipeline end to end on this machine (local Airflow)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param; VALUE is JSON or text")
+    p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")
+
+    p = sub.add_parser("components", help="list or show components")
+    csub = p.add_subparsers(dest="components_command", required=True, metavar="ACTION")
+    q = csub.add_parser("list", help="every component and version")
+    q.add_argument("--json", action="store_true")
+    q = csub.add_parser("show", help="one component's spec")
+    q.add_argument("ref", help="name or name@version")
+
+    p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
+    p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
+    p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except JimuError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _catalog(args):
+    from jimu.catalog import ComponentCatalog
+
+    return ComponentCatalog.from_dirs([Path(d) for d in args.components])
+
+
+def _display_path(path: Path) -> str:
+    """Repository-relative where possible, so generated headers do not depend on the machine."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def cmd_validate(args) -> int:
+    from jimu.validate import read_pipeline_file, validate_pipeline
+
+    try:
+        report = validate_pipeline(read_pipeline_file(args.file), _catalog(args))
+        issues = report.issues
+    except SpecError as exc:
+        issues = exc.issues
+    if args.json:
+        print(json.dumps({"file": str(args.file), "ok": not issues, "issues": [i.to_dict() for i in issues]}, indent=2))
+    elif issues:
+        print(f"{args.file}: {len(issues)} problem(s)")
+        for issue in issues:
+            print(f"  [{issue.code}] {issue}")
+    else:
+        print(f"{args.file}: ok")
+    return 1 if any(i.severity == "error" for i in issues) else 0
+
+
+def cmd_compile(args) -> int:
+    from jimu.compile import compile_pipeline, load_profile
+    from jimu.files import write_atomically
+    from jimu.validate import load_pipeline
+
+    catalog = _catalog(args)
+    spec = load_pipeline(args.file, catalog)
+    source = compile_pipeline(spec, catalog, load_profile(args.profile), _display_path(args.file))
+    if args.out is None:
+        sys.stdout.write(source)
+        return 0
+    target = args.out / f"{spec.id}.py"
+    changed = write_atomically(target, source)
+    print(f"{'wrote' if changed else 'unchanged'} {target}")
+    return 0
+
+
+def cmd_compile_all(args) -> int:
+    from jimu.shipped import compile_shipped
+
+    stale = compile_shipped(_catalog(args), args.profile, args.out, check=args.check, echo=print)
+    if args.check and stale:
+        print(f"{len(stale)} DAG file(s) are stale; run `make dags`", file=sys.stderr)
+        return 1
+    return 0
+
+
+def parse_param_args(pairs: list[str], spec) -> dict:
+    """--param name=value pairs, values as JSON when they parse, checked against the param schemas."""
+    from jimu.validate.rules_params import schema_validator
+
+    values, issues = {}, []
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep:
+            issues.append(Issue("bad-param-arg", f"--param {pair}", "expected NAME=VALUE", "write e.g. --param min_alcohol=13.5"))
+            continue
+        if name not in spec.params:
+            known = ", ".join(sorted(spec.params)) or "none"
+            issues.append(Issue("unknown-pipeline-param", f"--param {name}", f"pipeline {spec.id!r} has no param {name!r}", f"use one of: {known}"))
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = text
+        if spec.params[name].get("type") == "string" and not isinstance(value, str):
+            value = text
+        for err in schema_validator(spec.params[name]).iter_errors(value):
+            issues.append(Issue("bad-param-value", f"--param {name}", f"{value!r}: {err.message}", "give a value that fits the param's schema"))
+        values[name] = value
+    if issues:
+        raise SpecError("command line", issues)
+    return values
+
+
+def cmd_run(args) -> int:
+    from jimu.run.local import run_pipeline_locally
+    from jimu.validate import load_pipeline
+
+    catalog = _catalog(args)
+    spec = load_pipeline(args.file, catalog)
+    params = parse_param_args(args.param, spec)
+    summary = run_pipeline_locally(spec, catalog, params, _display_path(args.file), quiet_airflow=not args.verbose)
+    print(f"\n{summary.pipeline}: {summary.state} in {summary.seconds:.1f} s (run {summary.run_id})")
+    print(f"  step data: {summary.data_folder}")
+    print(f"  node logs: {summary.logs_folder}")
+    print(f"  Airflow log: {summary.airflow_log}")
+    for outcome in summary.nodes:
+        for port, rows in sorted(outcome.rows.items()):
+            print(f"  output {outcome.node}.{port}: {rows} rows in {summary.data_folder / outcome.node / port}")
+    for outcome in summary.nodes:
+        for path in outcome.exports:
+            print(f"  exported by {outcome.node}: {path}")
+    return 0 if summary.ok else 1
+
+
+def cmd_components(args) -> int:
+    catalog = _catalog(args)
+    if args.components_command == "list":
+        rows = [c.spec for c in catalog]
+        if args.json:
+            print(json.dumps([s.model_dump(mode="json") for s in rows], indent=2))
+        else:
+            for s in rows:
+                print(f"{s.ref:<24} {s.category:<10} {s.title}")
+        return 0
+    ref = args.ref if "@" in args.ref else _latest(catalog, args.ref)
+    comp = catalog.require(ref)
+    print(json.dumps(comp.spec.model_dump(mode="json"), indent=2))
+    print(f"# folder: {comp.folder}")
+    return 0
+
+
+def _latest(catalog, name: str) -> str:
+    versions = catalog.versions(name)
+    if not versions:
+        raise SpecError("command line", [Issue("unknown-component", name, f"no component named {name!r}", "see `jimu components list`")])
+    return f"{name}@{versions[-1]}"
+
+
+def cmd_schema(args) -> int:
+    from jimu.spec.schema_export import export_schemas
+
+    stale = export_schemas(args.out, check=args.check)
+    for path in stale:
+        print(f"{'stale' if args.check else 'wrote'} {path}")
+    return 1 if args.check and stale else 0
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "compile": cmd_compile,
+    "compile-all": cmd_compile_all,
+    "run": cmd_run,
+    "components": cmd_components,
+    "schema": cmd_schema,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

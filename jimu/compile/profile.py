@@ -1,0 +1,78 @@
+"""Deployment profiles: where a pipeline runs, kept out of the pipeline itself.
+
+One spec ships to dev and prod unchanged; namespace, image registry, service account,
+storage base and the Secret with storage credentials come from a profile file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from jimu.errors import Issue, SpecError
+from jimu.spec.base import SpecModel
+from jimu.spec.pydantic_issues import issues_from_validation_error
+
+DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$"
+IMAGE_PREFIX = r"^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9._/-]*$"
+
+
+class DeploymentProfile(SpecModel):
+    """Where and how compiled tasks run."""
+
+    name: str
+    kind: Literal["local", "kubernetes"]
+    storage_base: str | None = Field(
+        None, description="step data root: a local folder or s3://bucket/prefix; local default .jimu/data"
+    )
+    namespace: str = Field("default", pattern=DNS_LABEL)
+    image_registry: str = Field("", pattern=IMAGE_PREFIX, description="prefix for component images")
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = "IfNotPresent"
+    service_account: str | None = Field(None, pattern=DNS_SUBDOMAIN)
+    storage_secret: str | None = Field(
+        None, pattern=DNS_SUBDOMAIN, description="Secret whose keys become env vars (credentials)"
+    )
+    labels: dict[str, str] = Field(default_factory=dict)
+    startup_timeout_seconds: int = Field(300, ge=1)
+
+    def image(self, image: str) -> str:
+        return f"{self.image_registry.rstrip('/')}/{image}" if self.image_registry else image
+
+
+BUILTIN_PROFILES = {
+    "local": DeploymentProfile(name="local", kind="local"),
+    "kubernetes": DeploymentProfile(
+        name="kubernetes",
+        kind="kubernetes",
+        namespace="jimu",
+        storage_base="s3://jimu-data/runs",
+        storage_secret="jimu-storage",
+        service_account="jimu-runner",
+    ),
+}
+
+
+def load_profile(name_or_path: str | Path) -> DeploymentProfile:
+    """A built-in profile by name (local, kubernetes) or a profile YAML file."""
+    if str(name_or_path) in BUILTIN_PROFILES:
+        return BUILTIN_PROFILES[str(name_or_path)]
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise SpecError(str(path), [_missing_profile(path)])
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return DeploymentProfile.model_validate(raw)
+    except ValidationError as exc:
+        raise SpecError(str(path), issues_from_validation_error(exc)) from None
+
+
+def _missing_profile(path: Path) -> Issue:
+    return Issue(
+        "unknown-profile", "$", f"no built-in profile or file named {str(path)!r}",
+        "use 'local', 'kubernetes' or the path of a profile YAML (see profiles/)",
+    )

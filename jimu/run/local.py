@@ -1,0 +1,194 @@
+"""`jimu run`: compile with the local profile and let Airflow's dag.test() run it.
+
+No scheduler of our own: Airflow orders, retries and records the tasks; each task runs its
+component as a child process (JimuComponentOperator). We only print progress and results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jimu.airflow_env import configure_airflow, ensure_metadata_db, jimu_home
+from jimu.catalog import ComponentCatalog
+from jimu.compile import compile_pipeline
+from jimu.compile.profile import BUILTIN_PROFILES
+from jimu.errors import RunError
+from jimu.files import write_atomically
+from jimu.run.node_process import log_tail, run_root
+from jimu.runtime.storage import default_storage_base
+from jimu.spec import PipelineSpec
+
+PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
+
+
+@dataclass
+class NodeOutcome:
+    node: str
+    state: str
+    seconds: float | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    exports: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    pipeline: str
+    run_id: str
+    state: str
+    seconds: float
+    nodes: list[NodeOutcome]
+    data_folder: Path
+    logs_folder: Path
+    airflow_log: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "success"
+
+
+class ProgressPrinter(threading.Thread):
+    """Follows the operators' progress file and prints one line per finished node."""
+
+    def __init__(self, path: Path, out):
+        super().__init__(daemon=True)
+        self.path, self.out = path, out
+        self.seen: dict[str, NodeOutcome] = {}
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        offset = 0
+        while True:
+            stopping = self._stop_event.is_set()
+            if self.path.exists():
+                with self.path.open(encoding="utf-8") as handle:
+                    handle.seek(offset)
+                    for line in handle:
+                        if line.endswith("\n"):
+                            offset += len(line.encode())
+                            self._print(json.loads(line))
+            if stopping:
+                return
+            self._stop_event.wait(0.05)
+
+    def _print(self, event: dict) -> None:
+        outcome = NodeOutcome(
+            event["node"], event["state"], event.get("seconds"), event.get("rows", {}),
+            event.get("error"), event.get("exports", []),
+        )
+        self.seen[outcome.node] = outcome
+        rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
+        self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())
+
+    def finish(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+@contextmanager
+def output_to_file(path: Path, enabled: bool):
+    """Send Airflow's own console output (fd 1 and 2) to a file; our lines still reach the terminal."""
+    if not enabled:
+        yield lambda text: print(text, flush=True)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield lambda text: print(text, file=terminal, flush=True)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            terminal.close()
+
+
+def run_pipeline_locally(
+    spec: PipelineSpec,
+    catalog: ComponentCatalog,
+    params: dict,
+    source: str | None = None,
+    out=print,
+    quiet_airflow: bool = True,
+) -> RunSummary:
+    """Run a checked pipeline on this machine; prints progress through `out`."""
+    home = jimu_home()
+    dags_folder = home / "compiled"
+    airflow_home = configure_airflow(dags_folder)
+    dag_file = dags_folder / f"{spec.id}.py"
+    write_atomically(dag_file, compile_pipeline(spec, catalog, BUILTIN_PROFILES["local"], source))
+    airflow_log = home / "logs" / f"{spec.id}.airflow.log"
+    airflow_log.parent.mkdir(parents=True, exist_ok=True)
+    progress_file = home / "logs" / f"{spec.id}.{os.getpid()}.progress.jsonl"
+    progress_file.unlink(missing_ok=True)
+    os.environ[PROGRESS_FILE_ENV] = str(progress_file)
+
+    started = time.perf_counter()
+    with output_to_file(airflow_log, quiet_airflow) as say:
+        ensure_metadata_db(airflow_home, echo=say)
+        say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
+        dag = _load_dag(dag_file, spec.id)
+        printer = ProgressPrinter(progress_file, say)
+        printer.start()
+        try:
+            dag_run = dag.test(run_conf=params)
+        finally:
+            printer.finish()
+            os.environ.pop(PROGRESS_FILE_ENV, None)
+        if dag_run is None:
+            raise RunError(f"Airflow did not start a run of {spec.id}; see {airflow_log}")
+        outcomes = _outcomes(dag_run, printer.seen, say)
+    progress_file.unlink(missing_ok=True)
+    root = run_root(spec.id, dag_run.run_id)
+    return RunSummary(
+        pipeline=spec.id,
+        run_id=dag_run.run_id,
+        state=str(getattr(dag_run.state, "value", dag_run.state)),
+        seconds=time.perf_counter() - started,
+        nodes=outcomes,
+        data_folder=Path(default_storage_base()) / spec.id / root.name,
+        logs_folder=root,
+        airflow_log=airflow_log,
+    )
+
+
+def _load_dag(dag_file: Path, dag_id: str):
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(dag_file))
+    if bag.import_errors:
+        detail = "\n".join(bag.import_errors.values())
+        raise RunError(f"Airflow could not import the compiled DAG {dag_file}:\n{detail}")
+    return bag.get_dag(dag_id)
+
+
+def _outcomes(dag_run, seen: dict[str, NodeOutcome], say) -> list[NodeOutcome]:
+    """Every node's final state; the ones that never ran (upstream failed, skipped) get a line too."""
+    outcomes = []
+    for ti in sorted(dag_run.get_task_instances(), key=lambda t: t.task_id):
+        state = str(getattr(ti.state, "value", ti.state))
+        outcome = seen.get(ti.task_id) or NodeOutcome(ti.task_id, state)
+        if ti.task_id not in seen:
+            say(f"  {state:<8} {ti.task_id:<24}        -  (did not run)")
+        outcomes.append(outcome)
+    for outcome in outcomes:
+        if outcome.state == "failed" and outcome.error:
+            say(f"\nnode {outcome.node!r} failed:\n{outcome.error}")
+    return outcomes
+
+
+__all__ = ["RunSummary", "log_tail", "run_pipeline_locally"]

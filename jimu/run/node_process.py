@@ -1,0 +1,77 @@
+"""Run one node as a child process with a resolved invocation file: the local half of the contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from jimu.errors import RunError
+from jimu.runtime.invocation import run_folder_name
+
+LOG_TAIL_LINES = 30
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    node: str
+    seconds: float
+    rows_written: dict[str, int]
+    exports: list[str]
+    log_file: Path
+
+
+def run_root(pipeline: str, run_id: str) -> Path:
+    home = Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute()
+    return home / "runs" / pipeline / run_folder_name(run_id)
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return "".join(deque(handle, maxlen=lines))
+    except OSError:
+        return ""
+
+
+def run_node_process(
+    invocation: dict, component_dir: Path, timeout: float | None = None, echo=None
+) -> NodeResult:
+    """Run `python -m jimu.runtime.entry` for a resolved invocation; raise RunError on failure."""
+    node = invocation["node"]
+    folder = run_root(invocation["pipeline"], invocation["run_id"]) / node
+    folder.mkdir(parents=True, exist_ok=True)
+    invocation_file = folder / "invocation.json"
+    result_file = folder / "result.json"
+    log_file = folder / "log.txt"
+    invocation_file.write_text(json.dumps(invocation, sort_keys=True), encoding="utf-8")
+    result_file.unlink(missing_ok=True)
+    command = [
+        sys.executable, "-m", "jimu.runtime.entry",
+        "--invocation-file", str(invocation_file),
+        "--component-dir", str(component_dir),
+        "--result-file", str(result_file),
+    ]
+    started = time.perf_counter()
+    with log_file.open("wb") as log:
+        try:
+            proc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            code = None
+    seconds = time.perf_counter() - started
+    if echo is not None:
+        echo(log_file.read_text(encoding="utf-8", errors="replace"))
+    if code != 0:
+        why = f"timed out after {timeout:.0f} s" if code is None else f"exited with code {code}"
+        raise RunError(
+            f"node {node!r} ({invocation['component']}) {why}; log: {log_file}\n"
+            f"--- last lines of its log ---\n{log_tail(log_file)}"
+        )
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    return NodeResult(node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file)

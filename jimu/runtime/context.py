@@ -1,0 +1,72 @@
+"""What a component's `run(ctx)` receives: its params and helpers to read and write ports."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from jimu.runtime import storage
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class ComponentContext:
+    """The resolved invocation document, with typed helpers over its URIs."""
+
+    def __init__(self, invocation: dict[str, Any]):
+        self.invocation = invocation
+        self.params: dict[str, Any] = invocation["params"]
+        self.pipeline_params: dict[str, Any] = invocation["pipeline_params"]
+        self.node: str = invocation["node"]
+        self.run_id: str = invocation["run_id"]
+        self.rows_written: dict[str, int] = {}
+        self.exports: list[str] = []
+
+    def input_uri(self, port: str) -> str | None:
+        value = self.invocation["inputs"].get(port)
+        if isinstance(value, dict):
+            raise TypeError(f"input {port!r} takes several tables: use input_uris()")
+        return value
+
+    def input_uris(self, port: str) -> dict[str, str]:
+        """Upstream node id -> URI, for an input that takes several edges."""
+        value = self.invocation["inputs"].get(port, {})
+        return value if isinstance(value, dict) else {port: value}
+
+    def output_uri(self, port: str) -> str:
+        try:
+            return self.invocation["outputs"][port]
+        except KeyError:
+            raise KeyError(f"node {self.node!r} has no output port {port!r}") from None
+
+    def read_arrow(self, port: str) -> pa.Table:
+        uri = self.input_uri(port)
+        if uri is None:
+            raise KeyError(f"input {port!r} of node {self.node!r} is not connected")
+        return storage.read_table(uri)
+
+    def read_table(self, port: str) -> pd.DataFrame:
+        return self.read_arrow(port).to_pandas()
+
+    def read_tables(self, port: str) -> dict[str, pd.DataFrame]:
+        return {name: storage.read_table(uri).to_pandas() for name, uri in self.input_uris(port).items()}
+
+    def write_table(self, port: str, table: pa.Table | pd.DataFrame) -> int:
+        if not isinstance(table, pa.Table):
+            table = pa.Table.from_pandas(table, preserve_index=False)
+        rows = storage.write_table(self.output_uri(port), table)
+        self.rows_written[port] = rows
+        return rows
+
+    def write_metrics(self, port: str, metrics: dict[str, Any]) -> None:
+        storage.write_json(self.output_uri(port), storage.METRICS_FILE, metrics)
+
+    def record_export(self, uri: str) -> None:
+        """Note a file written outside the node's ports, so runs can say where it is."""
+        self.exports.append(uri)
+
+    def log(self, message: str) -> None:
+        print(f"[{self.node}] {message}", file=sys.stderr, flush=True)

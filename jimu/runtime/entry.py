@@ -1,0 +1,88 @@
+"""`python -m jimu.runtime.entry`: run one component, in a pod or a local process.
+
+Pods pass the static invocation with the run id and the run's params (rendered by Airflow);
+local processes pass a resolved invocation file. Either way the component's `run(ctx)` sees
+the same document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import yaml
+
+from jimu.runtime.context import ComponentContext
+from jimu.runtime.invocation import resolve_invocation
+
+COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
+POD_COMPONENT_DIR = "/opt/jimu/component"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m jimu.runtime.entry", description=__doc__)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--invocation", help="static invocation JSON (pods)")
+    source.add_argument("--invocation-file", help="resolved invocation JSON file (local runs)")
+    parser.add_argument("--run-id", help="with --invocation: the Airflow run id")
+    parser.add_argument("--params", default="{}", help="with --invocation: the run's params, JSON")
+    parser.add_argument("--component-dir", help=f"default: ${COMPONENT_DIR_ENV} or {POD_COMPONENT_DIR}")
+    parser.add_argument("--result-file", help="write {rows_written, seconds} here on success")
+    return parser.parse_args(argv)
+
+
+def load_invocation(args: argparse.Namespace) -> dict:
+    if args.invocation_file:
+        return json.loads(Path(args.invocation_file).read_text(encoding="utf-8"))
+    if not args.run_id:
+        raise SystemExit("--run-id is required with --invocation")
+    return resolve_invocation(
+        json.loads(args.invocation), run_id=args.run_id, pipeline_params=json.loads(args.params)
+    )
+
+
+def load_entrypoint(component_dir: Path):
+    spec = yaml.safe_load((component_dir / "component.yaml").read_text(encoding="utf-8"))
+    entrypoint = (spec.get("runtime") or {}).get("entrypoint", "main.py:run")
+    file_name, _, func_name = entrypoint.partition(":")
+    path = (component_dir / file_name).resolve()
+    if component_dir.resolve() not in path.parents:
+        raise SystemExit(f"entrypoint {entrypoint!r} points outside {component_dir}")
+    module_spec = importlib.util.spec_from_file_location(f"jimu_component_{spec['name']}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return getattr(module, func_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    invocation = load_invocation(args)
+    component_dir = Path(args.component_dir or os.environ.get(COMPONENT_DIR_ENV) or POD_COMPONENT_DIR)
+    ctx = ComponentContext(invocation)
+    try:
+        run = load_entrypoint(component_dir)
+        run(ctx)
+    except Exception as exc:  # the component's own failure: say which node, then exit non-zero
+        traceback.print_exc()
+        print(
+            f"jimu: node {ctx.node!r} ({invocation['component']}) failed: "
+            f"{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    result = {"rows_written": ctx.rows_written, "exports": ctx.exports, "seconds": round(time.perf_counter() - started, 3)}
+    if args.result_file:
+        Path(args.result_file).write_text(json.dumps(result), encoding="utf-8")
+    print(f"jimu: node {ctx.node!r} done: {json.dumps(result, sort_keys=True)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

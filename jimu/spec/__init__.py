@@ -1,0 +1,27 @@
+"""The pipeline and component specs: immutable pydantic models with exported JSON Schemas."""
+
+from jimu.spec.component import ComponentSpec, PortSpec, RuntimeSpec
+from jimu.spec.pipeline import (
+    Defaults,
+    EdgeSpec,
+    EditorLayout,
+    NodeSpec,
+    PipelineSpec,
+    Resources,
+)
+from jimu.spec.refs import ComponentRef, PortRef, param_reference
+
+__all__ = [
+    "ComponentRef",
+    "ComponentSpec",
+    "Defaults",
+    "EdgeSpec",
+    "EditorLayout",
+    "NodeSpec",
+    "PipelineSpec",
+    "PortRef",
+    "PortSpec",
+    "Resources",
+    "RuntimeSpec",
+    "param_reference",
+]

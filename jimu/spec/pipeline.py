@@ -1,0 +1,127 @@
+"""PipelineSpec: what a user draws on the canvas, saved as JSON."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import Field
+
+from jimu.spec.base import SpecModel
+
+# Kubernetes resource quantities, e.g. "500m", "2", "1.5Gi".
+QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"
+
+TriggerRule = Literal[
+    "all_success",
+    "all_failed",
+    "all_done",
+    "all_skipped",
+    "one_success",
+    "one_failed",
+    "one_done",
+    "none_failed",
+    "none_skipped",
+    "none_failed_min_one_success",
+    "always",
+]
+
+
+class Resources(SpecModel):
+    """Requests (and optional limits) for a node's pod; ignored by local runs."""
+
+    cpu: str | None = Field(None, pattern=QUANTITY, description="CPU request, e.g. '500m'")
+    memory: str | None = Field(None, pattern=QUANTITY, description="memory request, e.g. '1Gi'")
+    cpu_limit: str | None = Field(None, pattern=QUANTITY)
+    memory_limit: str | None = Field(None, pattern=QUANTITY)
+    gpu: int = Field(0, ge=0, le=16, description="nvidia.com/gpu limit")
+
+    def merged_over(self, base: Resources) -> Resources:
+        """These resources, with every unset field taken from `base`."""
+        mine = self.model_dump(exclude_unset=True)
+        return base.model_copy(update=mine)
+
+
+class Defaults(SpecModel):
+    """Settings every node inherits unless it overrides them."""
+
+    retries: int = Field(0, ge=0, le=20)
+    retry_delay_seconds: int = Field(60, ge=0, le=86_400)
+    timeout_seconds: int | None = Field(None, ge=1, le=7 * 86_400)
+    resources: Resources = Resources()
+
+
+class NodeSpec(SpecModel):
+    """One step on the canvas: a pinned component and the values of its params."""
+
+    id: str = Field(description="unique id; becomes the Airflow task id")
+    component: str = Field(description="pinned component, name@version")
+    title: str = ""
+    description: str = ""
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description='param values; {"$param": "name"} takes a pipeline param at run time',
+    )
+    resources: Resources | None = None
+    retries: int | None = Field(None, ge=0, le=20)
+    retry_delay_seconds: int | None = Field(None, ge=0, le=86_400)
+    timeout_seconds: int | None = Field(None, ge=1, le=7 * 86_400)
+    trigger_rule: TriggerRule = "all_success"
+
+
+class EdgeSpec(SpecModel):
+    """Data flows from an output port to an input port: `node.port` -> `node.port`."""
+
+    source: str = Field(alias="from", description="upstream output, node_id.port")
+    target: str = Field(alias="to", description="downstream input, node_id.port")
+
+
+class NodePosition(SpecModel):
+    x: float
+    y: float
+
+
+class EditorLayout(SpecModel):
+    """What only the editor needs; never compiled and never part of the spec hash."""
+
+    positions: dict[str, NodePosition] = Field(default_factory=dict)
+    viewport: dict[str, float] = Field(default_factory=dict)
+
+
+class PipelineSpec(SpecModel):
+    """A pipeline: nodes, the edges between their ports, params, schedule and defaults."""
+
+    schema_ref: str | None = Field(None, alias="$schema")
+    schema_version: Literal[1] = 1
+    id: str = Field(description="pipeline id; becomes the Airflow dag_id")
+    title: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="pipeline params, each a JSON Schema with a default; the trigger form",
+    )
+    schedule: str | None = Field(None, description="cron expression, @daily-style preset or null")
+    start_date: datetime.date | None = None
+    catchup: bool = False
+    defaults: Defaults = Defaults()
+    nodes: tuple[NodeSpec, ...] = ()
+    edges: tuple[EdgeSpec, ...] = ()
+    editor: EditorLayout | None = None
+
+    def node(self, node_id: str) -> NodeSpec | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def canonical_dict(self) -> dict[str, Any]:
+        """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
+        data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
+        data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+        data["edges"] = sorted(data["edges"], key=lambda e: (e["to"], e["from"]))
+        return data
+
+    def sha256(self) -> str:
+        """Hash of canonical_dict(): moving a node on the canvas does not change it."""
+        text = json.dumps(self.canonical_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()

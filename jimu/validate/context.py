@@ -1,0 +1,58 @@
+"""What every validation rule reads: the parsed spec, its components and where things are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from jimu.catalog import Component, ComponentCatalog
+from jimu.spec import ComponentRef, PipelineSpec, PortRef
+
+
+@dataclass
+class ResolvedEdge:
+    """An edge whose both ends name existing nodes and ports."""
+
+    index: int
+    source: PortRef
+    target: PortRef
+
+
+@dataclass
+class RuleContext:
+    spec: PipelineSpec
+    catalog: ComponentCatalog
+    edges: list[ResolvedEdge] = field(default_factory=list)
+
+    def node_path(self, index: int, *parts: str) -> str:
+        return "$.nodes[%d]" % index + "".join(f".{p}" for p in parts)
+
+    @cached_property
+    def components(self) -> dict[str, Component]:
+        """Node id -> its component, for nodes whose component reference resolves."""
+        found = {}
+        for node in self.spec.nodes:
+            try:
+                comp = self.catalog.get(ComponentRef.parse(node.component))
+            except ValueError:
+                comp = None
+            if comp is not None:
+                found.setdefault(node.id, comp)
+        return found
+
+    @cached_property
+    def node_index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for i, node in enumerate(self.spec.nodes):
+            index.setdefault(node.id, i)
+        return index
+
+    def upstream_of(self, node_id: str, port: str | None = None) -> list[str]:
+        """Ids of the nodes wired into `node_id` (into `port` only, when given), sorted."""
+        return sorted(
+            {
+                e.source.node
+                for e in self.edges
+                if e.target.node == node_id and (port is None or e.target.port == port)
+            }
+        )

@@ -1,0 +1,121 @@
+"""Rules about params: pipeline param schemas, node param values, references between them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from jimu.errors import Issue
+from jimu.spec.refs import IDENTIFIER, iter_param_references, substitute_param_references
+from jimu.validate.context import RuleContext
+
+
+@lru_cache(maxsize=512)
+def _validator_for(schema_json: str) -> Draft202012Validator:
+    import json
+
+    return Draft202012Validator(json.loads(schema_json))
+
+
+def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
+    import json
+
+    return _validator_for(json.dumps(schema, sort_keys=True))
+
+
+def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
+    for name, schema in ctx.spec.params.items():
+        path = f"$.params.{name}"
+        if not IDENTIFIER.match(name):
+            yield Issue(
+                "bad-param-name",
+                path,
+                f"pipeline param name {name!r} is not allowed",
+                "use lowercase letters, digits and '_', starting with a letter",
+            )
+        try:
+            Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            yield Issue(
+                "bad-param-schema", path, f"not a valid JSON Schema: {exc.message}",
+                "fix the schema, e.g. {\"type\": \"integer\", \"default\": 5}",
+            )
+            continue
+        if "default" not in schema:
+            yield Issue(
+                "param-without-default", path, f"pipeline param {name!r} has no default",
+                "add a \"default\" so scheduled runs have a value",
+            )
+            continue
+        for err in schema_validator(schema).iter_errors(schema["default"]):
+            yield Issue(
+                "bad-param-default", f"{path}.default",
+                f"default {schema['default']!r} does not fit its schema: {err.message}",
+                "change the default or the schema",
+            )
+
+
+def check_node_params(ctx: RuleContext) -> Iterator[Issue]:
+    for i, node in enumerate(ctx.spec.nodes):
+        comp = ctx.components.get(node.id)
+        if comp is None or ctx.node_index.get(node.id) != i:
+            continue
+        schema = comp.spec.params
+        properties = schema.get("properties", {})
+        values = {}
+        for key, value in node.params.items():
+            path = ctx.node_path(i, "params", key)
+            if key not in properties:
+                known = ", ".join(sorted(properties)) or "none"
+                yield Issue(
+                    "unknown-param", path, f"component {comp.spec.ref} has no param {key!r}",
+                    f"remove it or use one of: {known}", node.id,
+                )
+                continue
+            defaults, unresolved = {}, False
+            for ref_path, ref in iter_param_references(value, key):
+                if ref in ctx.spec.params:
+                    defaults[ref] = ctx.spec.params[ref].get("default")
+                    continue
+                unresolved = True
+                yield Issue(
+                    "unknown-pipeline-param", ctx.node_path(i, "params", ref_path),
+                    f"refers to pipeline param {ref!r}, which is not defined",
+                    f"add {ref!r} to the pipeline's params or fix the name "
+                    f"(defined: {', '.join(sorted(ctx.spec.params)) or 'none'})",
+                    node.id,
+                )
+            if not unresolved:  # an unknown reference is reported once, not also as a bad value
+                values[key] = substitute_param_references(value, defaults)
+        for missing in schema.get("required", []):
+            if missing not in node.params and "default" not in properties.get(missing, {}):
+                yield Issue(
+                    "missing-param", ctx.node_path(i, "params"),
+                    f"required param {missing!r} is not set",
+                    f"set params.{missing} ({_describe(properties.get(missing, {}))})", node.id,
+                )
+        relaxed = {k: v for k, v in schema.items() if k != "required"}
+        for err in schema_validator(relaxed).iter_errors(values):
+            where = ".".join(str(p) for p in err.absolute_path)
+            yield Issue(
+                "bad-param-value", ctx.node_path(i, "params", where) if where else ctx.node_path(i, "params"),
+                err.message, f"give a value that fits: {_describe(err.schema)}", node.id,
+            )
+
+
+def _describe(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return "see the component's params"
+    parts = []
+    if "type" in schema:
+        parts.append(f"type {schema['type']}")
+    if "enum" in schema:
+        parts.append("one of " + ", ".join(repr(v) for v in schema["enum"]))
+    for key in ("minimum", "maximum", "minLength", "maxLength", "pattern"):
+        if key in schema:
+            parts.append(f"{key} {schema[key]!r}")
+    return ", ".join(parts) or schema.get("description", "see the component's params")

@@ -1,0 +1,1 @@
+"""Airflow operators Jimu compiles pipelines into."""

@@ -1,0 +1,64 @@
+"""JimuComponentOperator: one pipeline node, run as a local process with the pod's contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+
+from airflow.sdk import BaseOperator
+
+PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
+
+
+@lru_cache(maxsize=1)
+def _catalog():
+    from jimu.catalog import ComponentCatalog
+
+    return ComponentCatalog.from_dirs()
+
+
+class JimuComponentOperator(BaseOperator):
+    """Runs a component in a child process: params and input/output URIs as in a pod."""
+
+    # User text is data: nothing here is rendered by Jinja.
+    template_fields: Sequence[str] = ()
+    ui_color = "#f6d186"
+
+    def __init__(self, *, invocation: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.invocation = invocation
+
+    def execute(self, context) -> None:
+        from jimu.run.node_process import run_node_process
+        from jimu.runtime.invocation import resolve_invocation
+
+        params = context["params"]
+        resolved = resolve_invocation(
+            self.invocation,
+            run_id=context["run_id"],
+            pipeline_params={key: params[key] for key in params},
+        )
+        component = _catalog().require(self.invocation["component"])
+        timeout = self.execution_timeout.total_seconds() if self.execution_timeout else None
+        started = time.perf_counter()
+        try:
+            result = run_node_process(resolved, component.folder, timeout, echo=self.log.info)
+        except Exception as exc:
+            _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
+            raise
+        _report(
+            self.task_id, "success", result.seconds, rows=result.rows_written,
+                exports=result.exports, log=str(result.log_file))
+
+
+def _report(node: str, state: str, seconds: float, **extra) -> None:
+    """Append a progress line for `jimu run`, which prints one line per finished node."""
+    path = os.environ.get(PROGRESS_FILE_ENV)
+    if not path:
+        return
+    line = json.dumps({"node": node, "state": state, "seconds": round(seconds, 3), **extra})
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")

@@ -1,0 +1,1 @@
+"""The Airflow plugin that mounts the Jimu editor."""

@@ -1,0 +1,1 @@
+"""Workflow templates: reusable pipelines with a parameter form."""

@@ -1,0 +1,1 @@
+"""The web editor (FastAPI backend + front end)."""
