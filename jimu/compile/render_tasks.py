@@ -16,7 +16,7 @@ from jimu.spec import PipelineSpec
 ENTRY_COMMAND = ["python", "-m", "jimu.runtime.entry"]
 # Airflow renders these two Jinja expressions; everything user-written is wrapped in literal().
 RUN_ID_TEMPLATE = "{{ run_id }}"
-PARAMS_TEMPLATE = "{{ params | tojson }}"
+PARAMS_TEMPLATE = "{{ dict(params) | tojson }}"
 
 
 def node_invocation(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> dict:
