@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from jimu.runtime import storage
-from jimu.spec.refs import substitute_param_references
+from jimu.refs import substitute_param_references
 
 VERSION = 1
 _UNSAFE_PATH_CHARS = re.compile(r"[^A-Za-z0-9._-]")

@@ -9,7 +9,7 @@ from jimu.spec.pipeline import (
     PipelineSpec,
     Resources,
 )
-from jimu.spec.refs import ComponentRef, PortRef, param_reference
+from jimu.refs import ComponentRef, PortRef, param_reference
 
 __all__ = [
     "ComponentRef",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,12 @@ def read_pipeline_file(path: str | Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(str(path), [Issue("unreadable-file", "$", str(exc), "check the path")]) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(str(path), [Issue("bad-json", "$", f"not UTF-8 text: {exc}", "save the file as UTF-8")]) from None
     try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        raw = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise SpecError(str(path), [Issue("bad-json", "$", "nested too deeply", "flatten the JSON")]) from None
     except ValueError as exc:
         if not isinstance(exc, json.JSONDecodeError):
             raise SpecError(str(path), [Issue("bad-json", "$", str(exc), "use finite numbers")]) from None
@@ -83,6 +88,13 @@ def read_pipeline_file(path: str | Path) -> dict[str, Any]:
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON (and cannot reach a DAG file)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 parses as inf, which cannot reach a DAG file either
+        raise ValueError(f"{text} is too large for a number")
+    return value
 
 
 def load_pipeline(path: str | Path, catalog: ComponentCatalog) -> PipelineSpec:

@@ -31,13 +31,19 @@ class RuleContext:
     def components(self) -> dict[str, Component]:
         """Node id -> its component, for nodes whose component reference resolves."""
         found = {}
+        seen: set[str] = set()
         for node in self.spec.nodes:
+            # Only the first node of a duplicated id counts (as in node_index); a later one's
+            # component must not be checked against the first one's params and ports.
+            if node.id in seen:
+                continue
+            seen.add(node.id)
             try:
                 comp = self.catalog.get(ComponentRef.parse(node.component))
             except ValueError:
                 comp = None
             if comp is not None:
-                found.setdefault(node.id, comp)
+                found[node.id] = comp
         return found
 
     @cached_property

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from itertools import pairwise
 
 from jimu.errors import Issue
 from jimu.spec import PortRef
@@ -108,15 +109,42 @@ def check_cycles(ctx: RuleContext) -> Iterator[Issue]:
         downstream[edge.source.node].add(edge.target.node)
     for component in strongly_connected(sorted(ctx.node_index), downstream):
         if len(component) > 1 or component[0] in downstream[component[0]]:
-            loop = " -> ".join([*component, component[0]])
             first = min(component, key=ctx.node_index.__getitem__)
             yield Issue(
                 "cycle",
                 ctx.node_path(ctx.node_index[first]),
-                f"nodes form a cycle: {loop}",
+                _cycle_message(component, downstream),
                 "remove one of the edges between these nodes",
                 first,
             )
+
+
+def _cycle_message(members: list[str], downstream: dict[str, set[str]]) -> str:
+    """Names every node of the cycle; the arrows show only edges that exist."""
+    ring = [*members, members[0]]
+    if all(b in downstream.get(a, ()) for a, b in pairwise(ring)):
+        return f"nodes form a cycle: {' -> '.join(ring)}"
+    # No single loop runs through all of them: list them, and show one real loop.
+    loop = _shortest_loop(members[0], set(members), downstream)
+    return f"nodes {', '.join(sorted(members))} form a cycle, e.g. {' -> '.join(loop)}"
+
+
+def _shortest_loop(start: str, inside: set[str], downstream: dict[str, set[str]]) -> list[str]:
+    """start -> ... -> start along edges within `inside` (breadth first, so the shortest)."""
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in sorted(downstream.get(node, set()) & inside):
+            if child == start:
+                chain = [node]
+                while chain[-1] != start:
+                    chain.append(parent[chain[-1]])
+                return [*reversed(chain), start]
+            if child not in parent:
+                parent[child] = node
+                queue.append(child)
+    return [start]  # unreachable for a strongly connected set
 
 
 def strongly_connected(nodes: list[str], downstream: dict[str, set[str]]) -> list[list[str]]:
@@ -168,9 +196,11 @@ def _in_cycle_order(members: list[str], downstream: dict[str, set[str]]) -> list
     """Order a strongly connected set along its edges from its smallest id, for the message."""
     inside = set(members)
     order = [min(members)]
+    seen = {order[0]}
     while len(order) < len(members):
-        nxt = sorted((downstream[order[-1]] & inside) - set(order))
+        nxt = sorted((downstream.get(order[-1], set()) & inside) - seen)
         if not nxt:
             return sorted(members)
         order.append(nxt[0])
+        seen.add(nxt[0])
     return order

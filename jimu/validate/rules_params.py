@@ -8,9 +8,11 @@ from typing import Any
 
 import jsonschema
 from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.exceptions import Unresolvable
 
 from jimu.errors import Issue
-from jimu.spec.refs import IDENTIFIER, iter_param_references, substitute_param_references
+from jimu.refs import IDENTIFIER, iter_param_references, substitute_param_references
 from jimu.validate.context import RuleContext
 
 
@@ -18,7 +20,8 @@ from jimu.validate.context import RuleContext
 def _validator_for(schema_json: str) -> Draft202012Validator:
     import json
 
-    return Draft202012Validator(json.loads(schema_json))
+    # An empty registry: a "$ref" to a URL must not make validation fetch it over the network.
+    return Draft202012Validator(json.loads(schema_json), registry=Registry())
 
 
 def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
@@ -51,7 +54,15 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
                 "add a \"default\" so scheduled runs have a value",
             )
             continue
-        for err in schema_validator(schema).iter_errors(schema["default"]):
+        try:
+            errors = list(schema_validator(schema).iter_errors(schema["default"]))
+        except Unresolvable as exc:
+            yield Issue(
+                "bad-param-schema", path, f"not a valid JSON Schema: {exc}",
+                "a \"$ref\" may only point inside this schema, e.g. \"#/$defs/name\"",
+            )
+            continue
+        for err in errors:
             yield Issue(
                 "bad-param-default", f"{path}.default",
                 f"default {schema['default']!r} does not fit its schema: {err.message}",
@@ -79,7 +90,10 @@ def check_node_params(ctx: RuleContext) -> Iterator[Issue]:
             defaults, unresolved = {}, False
             for ref_path, ref in iter_param_references(value, key):
                 if ref in ctx.spec.params:
-                    defaults[ref] = ctx.spec.params[ref].get("default")
+                    if "default" in ctx.spec.params[ref]:
+                        defaults[ref] = ctx.spec.params[ref]["default"]
+                    else:  # reported as param-without-default; None is no value to check
+                        unresolved = True
                     continue
                 unresolved = True
                 yield Issue(
@@ -100,9 +114,9 @@ def check_node_params(ctx: RuleContext) -> Iterator[Issue]:
                 )
         relaxed = {k: v for k, v in schema.items() if k != "required"}
         for err in schema_validator(relaxed).iter_errors(values):
-            where = ".".join(str(p) for p in err.absolute_path)
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
             yield Issue(
-                "bad-param-value", ctx.node_path(i, "params", where) if where else ctx.node_path(i, "params"),
+                "bad-param-value", ctx.node_path(i, "params") + where,
                 err.message, f"give a value that fits: {_describe(err.schema)}", node.id,
             )
 

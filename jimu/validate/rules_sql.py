@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, SqlglotError
 
 from jimu.errors import Issue
+from jimu.refs import param_reference
 from jimu.validate.context import RuleContext
 
 DEFAULT_DIALECT = "duckdb"
@@ -31,13 +32,26 @@ def check_sql(ctx: RuleContext) -> Iterator[Issue]:
             sql = node.params.get(key)
             if not isinstance(sql, str):
                 continue  # missing or wrong type is reported by the param rules
-            dialect = node.params.get("dialect") or comp.spec.param_defaults().get(
-                "dialect", DEFAULT_DIALECT
-            )
+            dialect = _dialect(ctx, node, comp)
+            if dialect is None:
+                continue  # a wrong type or unknown param reference is reported by the param rules
             path = ctx.node_path(i, "params", key)
             tables_input = prop.get(TABLES_INPUT_KEY)
             allowed = ctx.upstream_of(node.id, tables_input) if tables_input else None
             yield from check_query(ctx, node.id, path, sql, dialect, allowed)
+
+
+def _dialect(ctx, node, comp) -> str | None:
+    """The dialect a node's SQL is written in, through a pipeline param's default; None if unknown."""
+    value = node.params.get("dialect")
+    ref = param_reference(value)
+    if ref is not None:
+        value = ctx.spec.params.get(ref, {}).get("default")
+        if value is None:
+            return None
+    if value is None or value == "":
+        value = comp.spec.param_defaults().get("dialect", DEFAULT_DIALECT)
+    return value if isinstance(value, str) else None
 
 
 def check_query(ctx, node_id, path, sql, dialect, allowed_tables) -> Iterator[Issue]:
@@ -59,6 +73,12 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables) -> Iterator[Is
             f"SQL does not parse as {dialect} at line {first.get('line', '?')}, "
             f"col {first.get('col', '?')}: {first.get('description', str(exc))}",
             f"fix the SQL near {first.get('highlight', '')!r}", node_id,
+        )
+        return
+    except SqlglotError as exc:  # e.g. TokenError: an unclosed quote or comment
+        yield Issue(
+            "sql-syntax", path, f"SQL does not parse as {dialect}: {exc.__cause__ or exc}",
+            "look for an unclosed quote, comment or identifier", node_id,
         )
         return
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+FRAME = pd.DataFrame({"x": [3, 1, 2], "label": ["c", "a", "b"]})
+
+
+def test_python_function_gets_tables_and_args(run_component):
+    code = "def transform(tables, params):\n    df = tables['up']\n    return df.sort_values('x').assign(y=df['x'] * params['k'])\n"
+    run = run_component("python", {"code": code, "args": {"k": 10}}, inputs={"tables": {"up": FRAME}})
+    assert run.exit_code == 0
+    expected = FRAME.sort_values("x").assign(y=FRAME.sort_values("x")["x"] * 10).reset_index(drop=True)
+    pd.testing.assert_frame_equal(run.table(), expected)
+
+
+def test_python_must_return_a_dataframe(run_component, capfd):
+    run = run_component("python", {"code": "def transform(tables, params):\n    return 42\n"}, inputs={"tables": {"up": FRAME}})
+    assert run.exit_code == 1
+    assert "returned int, not a pandas DataFrame" in capfd.readouterr().err
+
+
+def test_write_csv_relative_to_exports(run_component, jimu_home):
+    run = run_component("write_table", {"uri": "out/x.csv"}, inputs={"table": FRAME})
+    assert run.exit_code == 0
+    target = jimu_home / "exports" / "out" / "x.csv"
+    pd.testing.assert_frame_equal(pd.read_csv(target), FRAME)
+    assert run.result["exports"] == [str(target)]
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_write_parquet_absolute(tmp_path, run_component):
+    target = tmp_path / "exported.parquet"
+    run = run_component("write_table", {"uri": str(target)}, inputs={"table": FRAME})
+    assert run.exit_code == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(target), FRAME)
+
+
+def test_write_refuses_to_climb_out_of_exports(run_component, jimu_home, capfd):
+    run = run_component("write_table", {"uri": "../../escaped.csv"}, inputs={"table": FRAME})
+    assert run.exit_code == 1
+    assert "climbs out of the exports folder" in capfd.readouterr().err
+    assert not Path(os.path.normpath(jimu_home / "exports" / "../../escaped.csv")).exists()

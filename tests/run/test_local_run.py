@@ -1,0 +1,73 @@
+"""`jimu run` on small real data: success lines, a failing node's log tail, skipped downstream."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+JIMU = Path(sys.executable).with_name("jimu")
+
+
+def pipeline(csv: Path, code: str) -> dict:
+    return {
+        "id": "local_run_test",
+        "params": {"factor": {"type": "integer", "default": 3}},
+        "nodes": [
+            {"id": "load", "component": "load_table@1.0.0", "params": {"uri": str(csv)}},
+            {
+                "id": "scale",
+                "component": "python@1.0.0",
+                "params": {"code": code, "args": {"factor": {"$param": "factor"}}},
+            },
+            {"id": "total", "component": "sql@1.0.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
+        ],
+        "edges": [
+            {"from": "load.table", "to": "scale.tables"},
+            {"from": "scale.table", "to": "total.tables"},
+        ],
+    }
+
+
+def run(tmp_path: Path, spec: dict, *args: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "pipeline.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([str(JIMU), "run", str(path), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture
+def numbers_csv(tmp_path) -> Path:
+    csv = tmp_path / "numbers.csv"
+    pd.DataFrame({"x": [1, 2, 3, 4]}).to_csv(csv, index=False)
+    return csv
+
+
+@pytest.mark.slow
+def test_params_reach_python_and_sql(tmp_path, numbers_csv):
+    code = "def transform(tables, params):\n    df = tables['load']\n    return df.assign(x=df['x'] * params['factor'])\n"
+    proc = run(tmp_path, pipeline(numbers_csv, code), "--param", "factor=5")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data_line = next(line for line in proc.stdout.splitlines() if "output total.table" in line)
+    folder = Path(data_line.split(" rows in ")[1])
+    total = pd.read_parquet(folder / "part-0.parquet")
+    assert total["s"].tolist() == [5 * (1 + 2 + 3 + 4)]
+
+
+@pytest.mark.slow
+def test_failing_node_shows_log_tail_and_downstream_does_not_run(tmp_path, numbers_csv):
+    code = "def transform(tables, params):\n    raise ValueError('boom: factor was %d' % params['factor'])\n"
+    proc = run(tmp_path, pipeline(numbers_csv, code))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert any(line.split()[:2] == ["success", "load"] for line in out.splitlines()), out
+    assert any(line.split()[:2] == ["failed", "scale"] for line in out.splitlines()), out
+    assert any(line.split()[:2] == ["upstream_failed", "total"] for line in out.splitlines()), out
+    # The tail of the failing component's own log, with the user's message.
+    assert "ValueError: boom: factor was 3" in out
+    assert "node 'scale' (python@1.0.0)" in out
