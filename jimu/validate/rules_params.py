@@ -15,6 +15,24 @@ from jimu.errors import Issue
 from jimu.refs import IDENTIFIER, iter_param_references, substitute_param_references
 from jimu.validate.context import RuleContext
 
+# Deeper values are no real configuration, and would overflow the recursive walkers
+# (param references, JSON Schema) that read them.
+MAX_DEPTH = 50
+
+
+def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists/objects in `value` nest more than `limit` levels (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
 
 @lru_cache(maxsize=512)
 def _validator_for(schema_json: str) -> Draft202012Validator:
@@ -40,6 +58,12 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
                 f"pipeline param name {name!r} is not allowed",
                 "use lowercase letters, digits and '_', starting with a letter",
             )
+        if nested_too_deep(schema):
+            yield Issue(
+                "bad-param-schema", path, f"nested more than {MAX_DEPTH} levels deep",
+                "flatten the schema",
+            )
+            continue
         try:
             Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
@@ -56,10 +80,11 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
             continue
         try:
             errors = list(schema_validator(schema).iter_errors(schema["default"]))
-        except Unresolvable as exc:
+        except (Unresolvable, RecursionError) as exc:
+            problem = "its \"$ref\" refers back to itself" if isinstance(exc, RecursionError) else exc
             yield Issue(
-                "bad-param-schema", path, f"not a valid JSON Schema: {exc}",
-                "a \"$ref\" may only point inside this schema, e.g. \"#/$defs/name\"",
+                "bad-param-schema", path, f"not a valid JSON Schema: {problem}",
+                "point \"$ref\" inside this schema, e.g. \"#/$defs/name\", without looping back",
             )
             continue
         for err in errors:
@@ -85,6 +110,12 @@ def check_node_params(ctx: RuleContext) -> Iterator[Issue]:
                 yield Issue(
                     "unknown-param", path, f"component {comp.spec.ref} has no param {key!r}",
                     f"remove it or use one of: {known}", node.id,
+                )
+                continue
+            if nested_too_deep(value):
+                yield Issue(
+                    "bad-param-value", path, f"nested more than {MAX_DEPTH} levels deep",
+                    "flatten the value", node.id,
                 )
                 continue
             defaults, unresolved = {}, False
