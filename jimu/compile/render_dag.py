@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import keyword
 
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
@@ -34,7 +35,11 @@ def render_header(spec: PipelineSpec, profile: DeploymentProfile, source: str | 
 
 
 def render_imports(names: set[str]) -> str:
-    """Sorted like isort: stdlib, then third party, then jimu; `from x import a, b` merged."""
+    """Sorted like isort: stdlib, then third party; `from x import a, b` merged.
+
+    jimu counts as third party: a deployed DAG file imports it as an installed package
+    (and `ruff check --isolated` sorts it so from any folder).
+    """
     plain = sorted(IMPORT_LINES[n] for n in names if IMPORT_LINES[n].startswith("import "))
     froms: dict[str, list[str]] = {}
     for name in names:
@@ -42,16 +47,18 @@ def render_imports(names: set[str]) -> str:
         if line.startswith("from "):
             module, _, imported = line[5:].partition(" import ")
             froms.setdefault(module, []).append(imported)
-    groups = [plain, [], []]
-    for module in sorted(froms):
-        line = f"from {module} import {', '.join(sorted(froms[module]))}"
-        groups[2 if module.startswith("jimu") else 1].append(line)
-    blocks = ["\n".join(g) for g in groups if g]
+    third_party = [f"from {module} import {', '.join(sorted(froms[module]))}" for module in sorted(froms)]
+    blocks = ["\n".join(g) for g in (plain, third_party) if g]
     return "from __future__ import annotations\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def render_timedelta(seconds: int | None) -> str:
     return "None" if seconds is None else f"datetime.timedelta(seconds={int(seconds)})"
+
+
+def _schema_kwarg(key: str) -> bool:
+    # Param(default, description, source, **schema) takes `source` and `schema` for itself.
+    return key.isidentifier() and not keyword.iskeyword(key) and key not in {"source", "schema"}
 
 
 def render_params(spec: PipelineSpec) -> str:
@@ -60,12 +67,13 @@ def render_params(spec: PipelineSpec) -> str:
     for name in sorted(spec.params):
         schema = dict(spec.params[name])
         default = schema.pop("default")
-        args = [py_literal(default, 2)]
-        if all(key.isidentifier() and key not in {"default"} for key in schema):
+        args = [py_literal(default, 3)]
+        if all(_schema_kwarg(key) for key in schema):
             kwargs = [(key, py_literal(schema[key], 3)) for key in sorted(schema)]
-            source = call("Param", args, kwargs, 2)
         else:
-            source = call("Param", [*args, "**" + py_literal(schema, 3)], [], 2)
+            kwargs = [("description", py_literal(schema.pop("description"), 3))] if "description" in schema else []
+            kwargs.append(("schema", py_literal(schema, 3)))
+        source = call("Param", args, kwargs, 2)
         items.append(f"{INDENT * 2}{py_literal(name)}: {source},")
     return "{\n" + "\n".join(items) + f"\n{INDENT}}}"
 
@@ -82,8 +90,8 @@ def render_dag_open(spec: PipelineSpec) -> str:
     )
     kwargs = [
         ("dag_id", py_literal(spec.id)),
-        ("dag_display_name", py_literal(spec.title or spec.id)),
-        ("description", py_literal(spec.description or None)),
+        ("dag_display_name", py_literal(spec.title or spec.id, 1)),
+        ("description", py_literal(spec.description or None, 1)),
         ("schedule", py_literal(spec.schedule)),
         (
             "start_date",

@@ -38,7 +38,7 @@ def common_kwargs(item: PlannedNode) -> list[tuple[str, str]]:
     node = item.node
     kwargs = [("task_id", py_literal(node.id))]
     if node.title:
-        kwargs.append(("task_display_name", py_literal(node.title)))
+        kwargs.append(("task_display_name", py_literal(node.title, 2)))
     if node.retries is not None:
         kwargs.append(("retries", str(node.retries)))
     if node.retry_delay_seconds is not None:
@@ -52,7 +52,7 @@ def common_kwargs(item: PlannedNode) -> list[tuple[str, str]]:
 
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:
     kwargs = common_kwargs(item)
-    kwargs.insert(1, ("invocation", py_literal(node_invocation(item, spec, profile), 2)))
+    kwargs.append(("invocation", py_literal(node_invocation(item, spec, profile), 2)))
     source = call("JimuComponentOperator", [], kwargs, 1)
     return f"{INDENT}{item.node.id} = {source}\n", {"JimuComponentOperator"}
 
@@ -72,7 +72,7 @@ def render_resources(item: PlannedNode, spec: PipelineSpec) -> str | None:
         limits["nvidia.com/gpu"] = str(res.gpu)
     if not requests and not limits:
         return None
-    kwargs = [("requests", py_literal(requests or None)), ("limits", py_literal(limits or None))]
+    kwargs = [("requests", py_literal(requests or None, 3)), ("limits", py_literal(limits or None, 3))]
     return call("k8s.V1ResourceRequirements", [], kwargs, 2)
 
 
