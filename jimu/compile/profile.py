@@ -6,11 +6,12 @@ storage base and the Secret with storage credentials come from a profile file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from jimu.errors import Issue, SpecError
 from jimu.spec.base import SpecModel
@@ -39,6 +40,18 @@ class DeploymentProfile(SpecModel):
     )
     labels: dict[str, str] = Field(default_factory=dict)
     startup_timeout_seconds: int = Field(300, ge=1)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_are_kubernetes_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        for key, value in labels.items():
+            name = key.rsplit("/", 1)[-1]
+            if not re.match(LABEL_VALUE, name) or not name or not re.match(LABEL_VALUE, value):
+                raise ValueError(
+                    f"label {key!r}: {value!r} is not a Kubernetes label; use up to 63 letters, "
+                    "digits, '-', '_' or '.', starting and ending with a letter or digit"
+                )
+        return labels
 
     def image(self, image: str) -> str:
         return f"{self.image_registry.rstrip('/')}/{image}" if self.image_registry else image
