@@ -127,7 +127,8 @@ def run_pipeline_locally(
 ) -> RunSummary:
     """Run a checked pipeline on this machine; prints progress through `out`."""
     home = jimu_home()
-    dags_folder = home / "compiled"
+    # One folder per pipeline: dag.test() re-parses its whole dags folder on every call.
+    dags_folder = home / "compiled" / spec.id
     airflow_home = configure_airflow(dags_folder)
     dag_file = dags_folder / f"{spec.id}.py"
     write_atomically(dag_file, compile_pipeline(spec, catalog, BUILTIN_PROFILES["local"], source))
