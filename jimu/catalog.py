@@ -1,4 +1,9 @@
-"""The component catalog: every `component.yaml` found in the component folders."""
+"""The component catalog: the published component versions a pipeline can pin.
+
+Built-in components (components/), folders named with --components and $JIMU_COMPONENT_PATH
+are published into the catalog store (jimu.registry.store) through the same path as any
+user component; the catalog then reads every published version from the store.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ from jimu.errors import ComponentError, SpecError
 from jimu.spec import ComponentRef, ComponentSpec
 from jimu.spec.pydantic_issues import issues_from_validation_error
 
-BUILTIN_COMPONENTS = Path(__file__).resolve().parent.parent / "components"
 COMPONENT_PATH_ENV = "JIMU_COMPONENT_PATH"
 
 
@@ -32,8 +36,8 @@ def builtin_components_dir() -> Path:
     return Path(jimu.components.__file__).resolve().parent
 
 
-def load_component(folder: Path) -> Component:
-    """Read and check `folder/component.yaml`."""
+def load_component(folder: Path, check_folder_name: bool = True) -> Component:
+    """Read and check `folder/component.yaml` (snapshots live in version-named folders)."""
     spec_file = folder / "component.yaml"
     try:
         raw = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
@@ -43,12 +47,19 @@ def load_component(folder: Path) -> Component:
         spec = ComponentSpec.model_validate(raw)
     except ValidationError as exc:
         raise SpecError(str(spec_file), issues_from_validation_error(exc)) from None
-    if spec.name != folder.name:
+    if check_folder_name and spec.name != folder.name:
         raise ComponentError(
             f"{spec_file}: name {spec.name!r} differs from its folder {folder.name!r}; "
             "rename one so they match"
         )
     return Component(spec, folder.resolve())
+
+
+def source_folders(dirs: list[Path] | None = None) -> list[Path]:
+    """Component folders to publish: built-ins, then `dirs`, then $JIMU_COMPONENT_PATH."""
+    roots = [builtin_components_dir(), *(dirs or [])]
+    roots += [Path(p) for p in os.environ.get(COMPONENT_PATH_ENV, "").split(os.pathsep) if p]
+    return [spec_file.parent for root in roots for spec_file in sorted(Path(root).glob("*/component.yaml"))]
 
 
 class ComponentCatalog:
@@ -66,16 +77,20 @@ class ComponentCatalog:
             self._by_ref[ref] = comp
 
     @classmethod
-    def from_dirs(cls, dirs: list[Path] | None = None) -> ComponentCatalog:
-        """Built-in components plus `dirs` plus the folders named in $JIMU_COMPONENT_PATH."""
-        roots = [builtin_components_dir(), *(dirs or [])]
-        roots += [Path(p) for p in os.environ.get(COMPONENT_PATH_ENV, "").split(os.pathsep) if p]
-        found = [
-            load_component(spec_file.parent)
-            for root in roots
-            for spec_file in sorted(Path(root).glob("*/component.yaml"))
-        ]
-        return cls(found)
+    def from_dirs(cls, dirs: list[Path] | None = None, store=None) -> ComponentCatalog:
+        """Publish the built-ins, `dirs` and $JIMU_COMPONENT_PATH folders, then read the store."""
+        from jimu.registry.store import CatalogStore
+
+        store = store or CatalogStore()
+        for folder in source_folders(dirs):
+            store.publish(folder)
+        return cls.from_store(store)
+
+    @classmethod
+    def from_store(cls, store) -> ComponentCatalog:
+        return cls(
+            [load_component(store.snapshot(name, version), check_folder_name=False) for name, version, _ in store.entries()]
+        )
 
     def get(self, ref: str | ComponentRef) -> Component | None:
         if isinstance(ref, str):

@@ -51,12 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param; VALUE is JSON or text")
     p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")
 
-    p = sub.add_parser("components", help="list or show components")
+    p = sub.add_parser("components", help="create, publish, list, show and compare components")
     csub = p.add_subparsers(dest="components_command", required=True, metavar="ACTION")
-    q = csub.add_parser("list", help="every component and version")
+    q = csub.add_parser("list", help="every published component version")
     q.add_argument("--json", action="store_true")
-    q = csub.add_parser("show", help="one component's spec")
+    q = csub.add_parser("show", help="one component's spec (latest version unless NAME@VERSION)")
     q.add_argument("ref", help="name or name@version")
+    q = csub.add_parser("new", help="scaffold a component folder: spec, code, Dockerfile, test")
+    q.add_argument("name")
+    q.add_argument("--dir", type=Path, default=Path("."), help="parent folder (default: here)")
+    q = csub.add_parser("publish", help="validate folders and publish their versions (immutable)")
+    q.add_argument("folders", nargs="+", type=Path)
+    q = csub.add_parser("diff", help="what changed between two versions; exit 1 on breaking changes")
+    q.add_argument("old", help="name@version")
+    q.add_argument("new", help="name@version")
 
     p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
@@ -101,11 +109,12 @@ def cmd_validate(args) -> int:
     except SpecError as exc:
         issues = exc.issues
     if args.json:
-        print(json.dumps({"file": str(args.file), "ok": not issues, "issues": [i.to_dict() for i in issues]}, indent=2))
+        ok = not any(i.severity == "error" for i in issues)
+        print(json.dumps({"file": str(args.file), "ok": ok, "issues": [i.to_dict() for i in issues]}, indent=2))
     elif issues:
         print(f"{args.file}: {len(issues)} problem(s)")
         for issue in issues:
-            print(f"  [{issue.code}] {issue}")
+            print(f"  {issue.severity}: [{issue.code}] {issue}")
     else:
         print(f"{args.file}: ok")
     return 1 if any(i.severity == "error" for i in issues) else 0
@@ -196,15 +205,41 @@ def cmd_run(args) -> int:
 
 
 def cmd_components(args) -> int:
+    action = args.components_command
+    if action == "new":
+        from jimu.registry.scaffold import scaffold_component
+
+        folder = scaffold_component(args.name, args.dir)
+        print(f"created {folder}/ (component.yaml, main.py, Dockerfile, test_{args.name.replace('-', '_')}.py)")
+        print(f"next: edit it, run `python -m pytest {folder}`, then `jimu components publish {folder}`")
+        return 0
+    if action == "publish":
+        from jimu.registry.store import CatalogStore
+
+        store = CatalogStore()
+        for folder in args.folders:
+            result = store.publish(folder)
+            print(f"{result.status:<10} {result.name}@{result.version} {result.digest[:23]}... -> {result.folder}")
+        return 0
     catalog = _catalog(args)
-    if args.components_command == "list":
+    if action == "list":
         rows = [c.spec for c in catalog]
         if args.json:
             print(json.dumps([s.model_dump(mode="json") for s in rows], indent=2))
         else:
             for s in rows:
-                print(f"{s.ref:<24} {s.category:<10} {s.title}")
+                print(f"{s.ref:<28} {s.category:<10} {s.title}")
         return 0
+    if action == "diff":
+        from jimu.registry.diff import diff_components
+
+        old, new = catalog.require(args.old).spec, catalog.require(args.new).spec
+        changes = diff_components(old, new)
+        for change in changes:
+            print(change)
+        breaking = sum(c.breaking for c in changes)
+        print(f"{old.ref} -> {new.ref}: {len(changes)} change(s), {breaking} breaking")
+        return 1 if breaking else 0
     ref = args.ref if "@" in args.ref else _latest(catalog, args.ref)
     comp = catalog.require(ref)
     print(json.dumps(comp.spec.model_dump(mode="json"), indent=2))

@@ -16,7 +16,12 @@ from jimu.spec import PipelineSpec
 from jimu.validate.context import RuleContext
 from jimu.spec.pydantic_issues import issues_from_validation_error
 from jimu.validate.rules_graph import check_cycles, check_edges, check_inputs
-from jimu.validate.rules_nodes import check_component_refs, check_node_ids, check_pipeline_id
+from jimu.validate.rules_nodes import (
+    check_component_refs,
+    check_node_ids,
+    check_outdated_components,
+    check_pipeline_id,
+)
 from jimu.validate.rules_params import check_node_params, check_pipeline_params
 from jimu.validate.rules_schedule import check_schedule
 from jimu.validate.rules_sql import check_sql
@@ -26,6 +31,7 @@ RULES = (
     check_pipeline_id,
     check_node_ids,
     check_component_refs,
+    check_outdated_components,
     check_edges,
     check_inputs,
     check_cycles,

@@ -69,3 +69,21 @@ def check_component_refs(ctx: RuleContext) -> Iterator[Issue]:
             yield Issue(
                 "unknown-component", path, f"component {ref} is not in the catalog", hint, node.id
             )
+
+
+def check_outdated_components(ctx: RuleContext) -> Iterator[Issue]:
+    """A warning, not an error: newer published versions exist for a pinned component."""
+    for i, node in enumerate(ctx.spec.nodes):
+        comp = ctx.components.get(node.id)
+        if comp is None:
+            continue
+        latest = ctx.catalog.versions(comp.spec.name)[-1]
+        if latest != comp.spec.version:
+            yield Issue(
+                "outdated-component",
+                ctx.node_path(i, "component"),
+                f"pins {comp.spec.ref}; {comp.spec.name}@{latest} is published",
+                f"see `jimu components diff {comp.spec.ref} {comp.spec.name}@{latest}`, then pin the new version",
+                node.id,
+                severity="warning",
+            )
