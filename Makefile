@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export JIMU_HOME ?= $(CURDIR)/.jimu
 export AIRFLOW_HOME ?= $(JIMU_HOME)/airflow
 
-.PHONY: setup test example lock golden schemas dags bench lint
+.PHONY: setup test example lock golden schemas dags published bench lint
 
 setup:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,8 @@ schemas:
 	$(BIN)/jimu schema --out schemas
 dags:
 	$(BIN)/jimu compile-all
+published:
+	$(BIN)/python -m jimu.registry.record
 
 bench:
 	PATH=$(BIN):$$PATH $(BIN)/python benchmarks/run_all.py
