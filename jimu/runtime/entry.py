@@ -23,6 +23,23 @@ from jimu.runtime.invocation import resolve_invocation
 
 COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
 POD_COMPONENT_DIR = "/opt/jimu/component"
+VALUE_OPTIONS = frozenset(
+    {"--invocation", "--invocation-file", "--run-id", "--params", "--component-dir", "--result-file"}
+)
+
+
+def split_values(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Values of VALUE_OPTIONS, taken verbatim (`--opt value` or `--opt=value`), and the rest."""
+    values, rest, i = {}, [], 0
+    while i < len(argv):
+        option, eq, value = argv[i].partition("=")
+        if option in VALUE_OPTIONS and (eq or i + 1 < len(argv)):
+            values[option] = value if eq else argv[i + 1]
+            i += 1 if eq else 2
+        else:
+            rest.append(argv[i])
+            i += 1
+    return values, rest
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +51,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--params", default="{}", help="with --invocation: the run's params, JSON")
     parser.add_argument("--component-dir", help=f"default: ${COMPONENT_DIR_ENV} or {POD_COMPONENT_DIR}")
     parser.add_argument("--result-file", help="write {rows_written, seconds} here on success")
-    return parser.parse_args(argv)
+    # Values are data: argparse would read a run id such as "-rerun" (Airflow allows it) as
+    # an option and drop one that is "--", failing every pod of the run. It checks which
+    # options were given; their values are set verbatim.
+    values, rest = split_values(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(rest + [f"{option}=-" for option in values])
+    for option, value in values.items():
+        setattr(args, option[2:].replace("-", "_"), value)
+    return args
 
 
 def load_invocation(args: argparse.Namespace) -> dict:

@@ -18,6 +18,10 @@ from jimu.validate.context import RuleContext
 # Deeper values are no real configuration, and would overflow the recursive walkers
 # (param references, JSON Schema) that read them.
 MAX_DEPTH = 50
+# Airflow builds a param as Param(default, description, source, **schema) in the DAG file and
+# rebuilds it the same way from the serialized DAG: a schema key with one of these names
+# collides with an argument and the DAG fails to import or to deserialize.
+PARAM_ARGUMENT_KEYS = frozenset({"self", "source"})
 
 
 def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -72,6 +76,12 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
                 "fix the schema, e.g. {\"type\": \"integer\", \"default\": 5}",
             )
             continue
+        for key in sorted(PARAM_ARGUMENT_KEYS & schema.keys()):
+            yield Issue(
+                "bad-param-schema", f"{path}.{key}",
+                f"schema key {key!r} cannot reach Airflow: its Param takes {key!r} as an argument",
+                f"remove {key!r} or rename it, e.g. 'x-{key}'",
+            )
         if "default" not in schema:
             yield Issue(
                 "param-without-default", path, f"pipeline param {name!r} has no default",
