@@ -22,7 +22,7 @@ from jimu.validate.rules_nodes import (
     check_outdated_components,
     check_pipeline_id,
 )
-from jimu.validate.rules_params import check_node_params, check_pipeline_params
+from jimu.validate.rules_params import check_node_params, check_param_size, check_pipeline_params
 from jimu.validate.rules_schedule import check_schedule
 from jimu.validate.rules_sql import check_sql
 
@@ -37,6 +37,7 @@ RULES = (
     check_cycles,
     check_pipeline_params,
     check_node_params,
+    check_param_size,
     check_schedule,
     check_sql,
 )

@@ -174,3 +174,23 @@ def _describe(schema: Any) -> str:
         if key in schema:
             parts.append(f"{key} {schema[key]!r}")
     return ", ".join(parts) or schema.get("description", "see the component's params")
+
+
+# Linux refuses to exec a single argument over 128 KiB (MAX_ARG_STRLEN), and pods receive
+# their invocation as one argument.
+POD_ARGUMENT_LIMIT = 128 * 1024 - 4096
+
+
+def check_param_size(ctx: RuleContext) -> Iterator[Issue]:
+    """A warning: params this large run locally, but a pod could not start with them."""
+    import json
+
+    for i, node in enumerate(ctx.spec.nodes):
+        size = len(json.dumps(node.params, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        if size > POD_ARGUMENT_LIMIT:
+            yield Issue(
+                "params-too-large-for-pod", ctx.node_path(i, "params"),
+                f"params take {size:,} bytes; a Kubernetes pod gets them as one argument, limited to 128 KiB",
+                "keep large data in a table (load it with load_table) and pass its name or path instead",
+                node.id, severity="warning",
+            )

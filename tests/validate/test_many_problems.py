@@ -146,3 +146,14 @@ def test_cli_bad_json_is_an_issue_not_a_traceback(cli):
     assert "Traceback" not in proc.stderr
     [issue] = json.loads(proc.stdout)["issues"]
     assert issue["code"] == "bad-json" and "line 1" in issue["message"]
+
+
+def test_huge_params_warn_about_pods_but_do_not_fail(catalog, example_raw):
+    from jimu.validate import validate_pipeline
+
+    example_raw["nodes"][2]["params"]["args"]["blob"] = "x" * 200_000
+    report = validate_pipeline(example_raw, catalog)
+    assert report.ok
+    [issue] = report.issues
+    assert (issue.code, issue.severity, issue.node) == ("params-too-large-for-pod", "warning", "features")
+    assert "128 KiB" in issue.message and "load_table" in issue.hint
