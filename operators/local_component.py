@@ -49,6 +49,11 @@ class JimuComponentOperator(BaseOperator):
         except Exception as exc:
             _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
             raise
+        if result.skipped is not None:
+            from airflow.exceptions import AirflowSkipException
+
+            _report(self.task_id, "skipped", result.seconds, error=result.skipped)
+            raise AirflowSkipException(f"node {self.task_id!r} skips its downstream nodes: {result.skipped}")
         _report(
             self.task_id, "success", result.seconds, rows=result.rows_written,
                 exports=result.exports, log=str(result.log_file))

@@ -9,6 +9,7 @@ from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
 from jimu.compile.render_dag import render_timedelta
+from jimu.runtime.context import SKIP_EXIT_CODE
 from jimu.runtime.entry import POD_COMPONENT_DIR
 from jimu.runtime.invocation import static_invocation
 from jimu.spec import PipelineSpec
@@ -114,6 +115,7 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         kwargs.append(("service_account_name", py_literal(profile.service_account)))
     kwargs += [
         ("startup_timeout_seconds", str(profile.startup_timeout_seconds)),
+        ("skip_on_exit_code", str(SKIP_EXIT_CODE)),
         ("get_logs", "True"),
         ("do_xcom_push", "False"),
         ("on_finish_action", '"delete_pod"'),

@@ -85,6 +85,8 @@ class ProgressPrinter(threading.Thread):
         )
         self.seen[outcome.node] = outcome
         rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
+        if outcome.state == "skipped" and outcome.error:
+            rows = f"downstream skipped: {outcome.error}"
         self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())
 
     def finish(self) -> None:

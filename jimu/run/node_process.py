@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jimu.errors import RunError
+from jimu.runtime.context import SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
 LOG_TAIL_LINES = 30
@@ -24,6 +25,7 @@ class NodeResult:
     rows_written: dict[str, int]
     exports: list[str]
     log_file: Path
+    skipped: str | None = None
 
 
 def run_root(pipeline: str, run_id: str) -> Path:
@@ -67,6 +69,9 @@ def run_node_process(
     seconds = time.perf_counter() - started
     if echo is not None:
         echo(log_file.read_text(encoding="utf-8", errors="replace"))
+    if code == SKIP_EXIT_CODE:
+        result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
+        return NodeResult(node, seconds, {}, [], log_file, skipped=result.get("skipped", "skipped"))
     if code != 0:
         why = f"timed out after {timeout:.0f} s" if code is None else f"exited with code {code}"
         raise RunError(

@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# A component that decides its downstream should not run (a closed gate) exits with this code;
+# pods map it to a skipped task through KubernetesPodOperator(skip_on_exit_code=...), local
+# runs through AirflowSkipException. Either way Airflow skips the downstream tasks.
+SKIP_EXIT_CODE = 99
+
+
+class SkipDownstream(Exception):
+    """Raised by ctx.skip_downstream: this node is skipped and so is everything after it."""
+
+
 class ComponentContext:
     """The resolved invocation document, with typed helpers over its URIs."""
 
@@ -64,9 +74,34 @@ class ComponentContext:
     def write_metrics(self, port: str, metrics: dict[str, Any]) -> None:
         storage.write_json(self.output_uri(port), storage.METRICS_FILE, metrics)
 
+    def write_model(self, port: str, estimator: Any, card: dict[str, Any]) -> None:
+        """Save a fitted scikit-learn estimator (skops, not pickle) with its card."""
+        from jimu.runtime.models import write_model
+
+        write_model(self.output_uri(port), estimator, card)
+
+    def read_model(self, port: str) -> tuple[Any, dict[str, Any]]:
+        """The estimator on an input port and its card; untrusted types are refused."""
+        from jimu.runtime.models import read_model
+
+        uri = self.input_uri(port)
+        if uri is None:
+            raise KeyError(f"input {port!r} of node {self.node!r} is not connected")
+        return read_model(uri)
+
+    def read_metrics(self, port: str) -> dict[str, Any]:
+        uri = self.input_uri(port)
+        if uri is None:
+            raise KeyError(f"input {port!r} of node {self.node!r} is not connected")
+        return storage.read_json(uri, storage.METRICS_FILE)
+
     def record_export(self, uri: str) -> None:
         """Note a file written outside the node's ports, so runs can say where it is."""
         self.exports.append(uri)
+
+    def skip_downstream(self, reason: str) -> None:
+        """Stop here: this node and its downstream nodes are skipped, not failed."""
+        raise SkipDownstream(reason)
 
     def log(self, message: str) -> None:
         print(f"[{self.node}] {message}", file=sys.stderr, flush=True)

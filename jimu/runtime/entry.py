@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from jimu.runtime.context import ComponentContext
+from jimu.runtime.context import SKIP_EXIT_CODE, ComponentContext, SkipDownstream
 from jimu.runtime.invocation import resolve_invocation
 
 COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run = load_entrypoint(component_dir)
         run(ctx)
+    except SkipDownstream as skip:
+        print(f"jimu: node {ctx.node!r} skips its downstream nodes: {skip}", file=sys.stderr)
+        if args.result_file:
+            Path(args.result_file).write_text(json.dumps({"skipped": str(skip)}), encoding="utf-8")
+        return SKIP_EXIT_CODE
     except Exception as exc:  # the component's own failure: say which node, then exit non-zero
         traceback.print_exc()
         print(

@@ -61,8 +61,22 @@ def table_rows(uri: str) -> int:
 
 
 def write_json(uri: str, name: str, value) -> None:
+    write_bytes(uri, name, json.dumps(value, sort_keys=True, indent=2).encode())
+
+
+def read_json(uri: str, name: str):
+    return json.loads(read_bytes(uri, name))
+
+
+def default_storage_base() -> str:
+    """Where local runs keep step data when the profile names no storage base."""
+    home = os.environ.get("JIMU_HOME") or str(Path.cwd() / ".jimu")
+    return str(Path(home).absolute() / "data")
+
+
+def write_bytes(uri: str, name: str, data: bytes) -> None:
+    """Write one file under a port URI, atomically."""
     fs, folder = resolve(uri)
-    data = json.dumps(value, sort_keys=True, indent=2).encode()
 
     def write(path: str) -> None:
         with fs.open_output_stream(path) as out:
@@ -71,13 +85,7 @@ def write_json(uri: str, name: str, value) -> None:
     _write_atomically(fs, folder, name, write)
 
 
-def read_json(uri: str, name: str):
+def read_bytes(uri: str, name: str) -> bytes:
     fs, folder = resolve(uri)
     with fs.open_input_stream(f"{folder}/{name}") as handle:
-        return json.loads(handle.read())
-
-
-def default_storage_base() -> str:
-    """Where local runs keep step data when the profile names no storage base."""
-    home = os.environ.get("JIMU_HOME") or str(Path.cwd() / ".jimu")
-    return str(Path(home).absolute() / "data")
+        return handle.read()

@@ -1,0 +1,51 @@
+"""Model artifacts on `model` ports: a skops file plus a JSON card, never a pickle.
+
+    <port uri>/model.skops   the fitted estimator (skops: loads only allow-listed types)
+    <port uri>/model.json    what it is: estimator, task, features, label, classes, versions
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jimu.runtime import storage
+
+MODEL_FILE = "model.skops"
+CARD_FILE = "model.json"
+# A model file is data from storage: only these modules' types may be rebuilt from it.
+TRUSTED_MODULE_PREFIXES = ("sklearn.", "numpy", "scipy.", "builtins.")
+
+
+class UntrustedModelError(ValueError):
+    """A model file holds types outside the allow-list; it is not loaded."""
+
+
+def write_model(uri: str, estimator: Any, card: dict[str, Any]) -> None:
+    import sklearn
+    import skops.io as sio
+
+    data = sio.dumps(estimator)
+    storage.write_bytes(uri, MODEL_FILE, data)
+    card = {"format": "skops", "sklearn_version": sklearn.__version__, "estimator": _qualname(estimator), **card}
+    storage.write_json(uri, CARD_FILE, card)
+
+
+def read_card(uri: str) -> dict[str, Any]:
+    return storage.read_json(uri, CARD_FILE)
+
+
+def read_model(uri: str) -> tuple[Any, dict[str, Any]]:
+    """The estimator and its card; refuses files with types outside the allow-list."""
+    import skops.io as sio
+
+    data = storage.read_bytes(uri, MODEL_FILE)
+    untrusted = sio.get_untrusted_types(data=data)
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_MODULE_PREFIXES)]
+    if refused:
+        raise UntrustedModelError(f"{uri}: model file holds types that are not allowed: {', '.join(refused)}")
+    return sio.loads(data, trusted=untrusted), read_card(uri)
+
+
+def _qualname(obj: Any) -> str:
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
