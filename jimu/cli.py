@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--dir", type=Path, default=Path("."), help="parent folder (default: here)")
     q = csub.add_parser("publish", help="validate folders and publish their versions (immutable)")
     q.add_argument("folders", nargs="+", type=Path)
+    q = csub.add_parser("env", help="prepare a component's local Python environment ahead of a run")
+    q.add_argument("ref", help="name or name@version")
     q = csub.add_parser("diff", help="what changed between two versions; exit 1 on breaking changes")
     q.add_argument("old", help="name@version")
     q.add_argument("new", help="name@version")
@@ -229,6 +231,15 @@ def cmd_components(args) -> int:
         else:
             for s in rows:
                 print(f"{s.ref:<28} {s.category:<10} {s.title}")
+        return 0
+    if action == "env":
+        from jimu.run.envs import ensure_env, needs_own_env
+
+        comp = catalog.require(args.ref if "@" in args.ref else _latest(catalog, args.ref))
+        if not needs_own_env(comp):
+            print(f"{comp.spec.ref} runs in Jimu's own environment ({sys.executable})")
+        else:
+            print(f"{comp.spec.ref}: {ensure_env(comp) / 'bin' / 'python'}")
         return 0
     if action == "diff":
         from jimu.registry.diff import diff_components

@@ -32,6 +32,7 @@ class JimuComponentOperator(BaseOperator):
         self.invocation = invocation
 
     def execute(self, context) -> None:
+        from jimu.run.envs import python_for
         from jimu.run.node_process import run_node_process
         from jimu.runtime.invocation import resolve_invocation
 
@@ -45,7 +46,8 @@ class JimuComponentOperator(BaseOperator):
         timeout = self.execution_timeout.total_seconds() if self.execution_timeout else None
         started = time.perf_counter()
         try:
-            result = run_node_process(resolved, component.folder, timeout, echo=self.log.info)
+            python = python_for(component, echo=self.log.info)
+            result = run_node_process(resolved, component.folder, timeout, echo=self.log.info, python=python)
         except Exception as exc:
             _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
             raise

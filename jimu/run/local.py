@@ -143,6 +143,7 @@ def run_pipeline_locally(
     started = time.perf_counter()
     with output_to_file(airflow_log, quiet_airflow) as say:
         ensure_metadata_db(airflow_home, echo=say)
+        _prepare_environments(spec, catalog, say)
         say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
         dag = _load_dag(dag_file, spec.id)
         printer = ProgressPrinter(progress_file, say)
@@ -167,6 +168,16 @@ def run_pipeline_locally(
         logs_folder=root,
         airflow_log=airflow_log,
     )
+
+
+def _prepare_environments(spec: PipelineSpec, catalog: ComponentCatalog, say) -> None:
+    """Build missing component environments up front, with progress on the terminal."""
+    from jimu.run.envs import ensure_env, needs_own_env
+
+    for ref in sorted({node.component for node in spec.nodes}):
+        component = catalog.require(ref)
+        if needs_own_env(component):
+            ensure_env(component, echo=say)
 
 
 def _load_dag(dag_file: Path, dag_id: str):

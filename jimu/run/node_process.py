@@ -42,7 +42,7 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
 
 
 def run_node_process(
-    invocation: dict, component_dir: Path, timeout: float | None = None, echo=None
+    invocation: dict, component_dir: Path, timeout: float | None = None, echo=None, python: str | None = None
 ) -> NodeResult:
     """Run `python -m jimu.runtime.entry` for a resolved invocation; raise RunError on failure."""
     node = invocation["node"]
@@ -54,7 +54,7 @@ def run_node_process(
     invocation_file.write_text(json.dumps(invocation, sort_keys=True), encoding="utf-8")
     result_file.unlink(missing_ok=True)
     command = [
-        sys.executable, "-m", "jimu.runtime.entry",
+        python or sys.executable, "-m", "jimu.runtime.entry",
         "--invocation-file", str(invocation_file),
         "--component-dir", str(component_dir),
         "--result-file", str(result_file),
