@@ -21,7 +21,7 @@ example:
 	PATH=$(BIN):$$PATH $(BIN)/jimu run templates/wine_quality/pipeline.json
 
 lint:
-	$(BIN)/ruff check jimu operators components plugins tests benchmarks
+	$(BIN)/ruff check jimu operators components tests benchmarks plugins ui_plugin
 
 # Regenerate derived files after a deliberate change; tests fail while they are stale.
 golden:

@@ -26,7 +26,7 @@ def plan_pipeline(spec: PipelineSpec, catalog: ComponentCatalog) -> list[Planned
         source, target = PortRef.parse(edge.source), PortRef.parse(edge.target)
         planned[target.node].inputs.setdefault(target.port, []).append(tuple(source))
         downstream[source.node].add(target.node)
-    for node_id, item in planned.items():
+    for item in planned.values():
         item.upstream = sorted({src for sources in item.inputs.values() for src, _ in sources})
         for sources in item.inputs.values():
             sources.sort()

@@ -25,7 +25,7 @@ class RuleContext:
     edges: list[ResolvedEdge] = field(default_factory=list)
 
     def node_path(self, index: int, *parts: str) -> str:
-        return "$.nodes[%d]" % index + "".join(f".{p}" for p in parts)
+        return f"$.nodes[{index}]" + "".join(f".{p}" for p in parts)
 
     @cached_property
     def components(self) -> dict[str, Component]:

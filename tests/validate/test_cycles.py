@@ -51,7 +51,7 @@ def random_graph(rng: random.Random, size: int, density: float) -> tuple[list[st
 
 def test_long_chain_closed_into_one_loop_has_no_recursion_error():
     nodes = [f"n{i:04d}" for i in range(CHAIN)]
-    downstream = {a: {b} for a, b in zip(nodes, nodes[1:] + nodes[:1])}
+    downstream = {a: {b} for a, b in zip(nodes, nodes[1:] + nodes[:1], strict=True)}
     [component] = strongly_connected(nodes, downstream)
     assert component == nodes  # in cycle order, from the smallest id
 
@@ -65,7 +65,7 @@ def test_long_open_chain_is_all_singletons():
 
 def test_long_loop_through_validate_pipeline(catalog):
     nodes = [f"step_{i:04d}" for i in range(CHAIN)]
-    downstream = {a: {b} for a, b in zip(nodes, nodes[1:] + nodes[:1])}
+    downstream = {a: {b} for a, b in zip(nodes, nodes[1:] + nodes[:1], strict=True)}
     issues = validate_pipeline(pipeline_of(nodes, downstream), catalog).issues
     [issue] = issues
     assert (issue.code, issue.path, issue.node) == ("cycle", "$.nodes[0]", "step_0000")
