@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("old", help="name@version")
     q.add_argument("new", help="name@version")
 
+    p = sub.add_parser("deployments", help="list or stop the models served on this machine")
+    dsub = p.add_subparsers(dest="deployments_command", required=True, metavar="ACTION")
+    q = dsub.add_parser("list", help="every local deployment: name, status, URL, model")
+    q.add_argument("--json", action="store_true")
+    q = dsub.add_parser("stop", help="stop a deployment's server and forget it")
+    q.add_argument("name")
+
     p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
@@ -265,6 +272,26 @@ def _latest(catalog, name: str) -> str:
     return f"{name}@{versions[-1]}"
 
 
+def cmd_deployments(args) -> int:
+    from dataclasses import asdict
+
+    from jimu.serving.manager import list_deployments, stop
+
+    if args.deployments_command == "stop":
+        stopped = stop(args.name)
+        print(f"stopped {stopped.name} ({stopped.url}, pid {stopped.pid})")
+        return 0
+    rows = list_deployments()
+    if args.json:
+        print(json.dumps([asdict(d) for d in rows], indent=2))
+        return 0
+    if not rows:
+        print("no deployments; the deploy component creates them")
+    for d in rows:
+        print(f"{d.name:<20} {d.status:<6} {d.url:<24} {d.model_uri}")
+    return 0
+
+
 def cmd_schema(args) -> int:
     from jimu.spec.schema_export import export_schemas
 
@@ -281,6 +308,7 @@ COMMANDS = {
     "run": cmd_run,
     "components": cmd_components,
     "schema": cmd_schema,
+    "deployments": cmd_deployments,
 }
 
 if __name__ == "__main__":
