@@ -15,9 +15,12 @@ PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
 
 @lru_cache(maxsize=1)
 def _catalog():
+    # Read what `jimu run` (or `jimu components publish`) published; never publish from a task,
+    # so an unrelated component being edited cannot fail this run.
     from jimu.catalog import ComponentCatalog
+    from jimu.registry.store import CatalogStore
 
-    return ComponentCatalog.from_dirs()
+    return ComponentCatalog.from_store(CatalogStore())
 
 
 class JimuComponentOperator(BaseOperator):

@@ -21,8 +21,9 @@ from jimu.catalog import Component
 from jimu.errors import ComponentError
 
 READY_MARKER = ".jimu-env-ready"
-# The runtime needs these; for Jimu's own Python they are pinned as in requirements-runtime.txt.
-RUNTIME_PACKAGES = ("pyarrow", "pyyaml")
+# The runtime (ctx.read_table and friends) needs these; for Jimu's own Python they are pinned
+# as in requirements-runtime.txt. Built-ins declare no requirements: Jimu's lock covers them.
+RUNTIME_PACKAGES = ("pyarrow", "pyyaml", "pandas", "numpy")
 
 
 def jimu_python_version() -> str:
@@ -65,13 +66,13 @@ def envs_root() -> Path:
 
 
 def find_interpreter(version: str) -> str:
-    candidates = [f"python{version}", str(Path.home() / ".pyenv" / "versions")]
-    found = shutil.which(candidates[0])
-    if found:
-        return found
-    pyenv = sorted(Path(candidates[1]).glob(f"{version}.*/bin/python{version}"))
-    if pyenv:
-        return str(pyenv[-1])
+    """A working pythonX.Y: pyenv's installs first (its shims exist but fail for inactive versions)."""
+    pyenv = sorted(Path.home().joinpath(".pyenv", "versions").glob(f"{version}.*/bin/python{version}"))
+    candidates = [str(p) for p in reversed(pyenv)] + [shutil.which(f"python{version}") or ""]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return candidate
     raise ComponentError(
         f"Python {version} is needed by this component but python{version} is not on PATH; "
         f"install it (e.g. `pyenv install {version}`) or change runtime.python"

@@ -71,8 +71,18 @@ def load_invocation(args: argparse.Namespace) -> dict:
     )
 
 
-def load_entrypoint(component_dir: Path):
-    spec = yaml.safe_load((component_dir / "component.yaml").read_text(encoding="utf-8"))
+def read_component_spec(component_dir: Path) -> dict:
+    return yaml.safe_load((component_dir / "component.yaml").read_text(encoding="utf-8"))
+
+
+def with_defaults(params: dict, spec: dict) -> dict:
+    """Node params over the defaults the component's params schema declares."""
+    properties = (spec.get("params") or {}).get("properties") or {}
+    defaults = {k: v["default"] for k, v in properties.items() if isinstance(v, dict) and "default" in v}
+    return {**defaults, **params}
+
+
+def load_entrypoint(component_dir: Path, spec: dict):
     entrypoint = (spec.get("runtime") or {}).get("entrypoint", "main.py:run")
     file_name, _, func_name = entrypoint.partition(":")
     path = (component_dir / file_name).resolve()
@@ -89,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     invocation = load_invocation(args)
     component_dir = Path(args.component_dir or os.environ.get(COMPONENT_DIR_ENV) or POD_COMPONENT_DIR)
+    spec = read_component_spec(component_dir)
+    invocation = {**invocation, "params": with_defaults(invocation["params"], spec)}
     ctx = ComponentContext(invocation)
     try:
-        run = load_entrypoint(component_dir)
+        run = load_entrypoint(component_dir, spec)
         run(ctx)
     except SkipDownstream as skip:
         print(f"jimu: node {ctx.node!r} skips its downstream nodes: {skip}", file=sys.stderr)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jimu.runtime import storage
 from jimu.refs import substitute_param_references
+from jimu.runtime import storage
 
 VERSION = 1
 _UNSAFE_PATH_CHARS = re.compile(r"[^A-Za-z0-9._-]")

@@ -1,5 +1,6 @@
 """The pipeline and component specs: immutable pydantic models with exported JSON Schemas."""
 
+from jimu.refs import ComponentRef, PortRef, param_reference
 from jimu.spec.component import ComponentSpec, PortSpec, RuntimeSpec
 from jimu.spec.pipeline import (
     Defaults,
@@ -9,7 +10,6 @@ from jimu.spec.pipeline import (
     PipelineSpec,
     Resources,
 )
-from jimu.refs import ComponentRef, PortRef, param_reference
 
 __all__ = [
     "ComponentRef",

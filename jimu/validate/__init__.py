@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from jimu.catalog import ComponentCatalog
 from jimu.errors import Issue, SpecError
 from jimu.spec import PipelineSpec
-from jimu.validate.context import RuleContext
 from jimu.spec.pydantic_issues import issues_from_validation_error
+from jimu.validate.context import RuleContext
 from jimu.validate.rules_graph import check_cycles, check_edges, check_inputs
 from jimu.validate.rules_nodes import (
     check_component_refs,

@@ -6,8 +6,8 @@ import keyword
 from collections.abc import Iterator
 
 from jimu.errors import Issue
-from jimu.spec import ComponentRef
 from jimu.refs import IDENTIFIER, PIPELINE_ID
+from jimu.spec import ComponentRef
 from jimu.validate.context import RuleContext
 
 # Names the generated DAG module itself uses; a node id equal to one would shadow it.
