@@ -49,3 +49,23 @@ def read_model(uri: str) -> tuple[Any, dict[str, Any]]:
 def _qualname(obj: Any) -> str:
     cls = type(obj)
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def copy_model(source_uri: str, target_uri: str) -> None:
+    """Copy a model port's files as they are (a gate passes a model through unchanged)."""
+    for name in (MODEL_FILE, CARD_FILE):
+        storage.write_bytes(target_uri, name, storage.read_bytes(source_uri, name))
+
+
+def feature_frame(frame: Any, card: dict[str, Any], port: str = "table") -> Any:
+    """The card's feature columns of a DataFrame, in training order; names the missing ones."""
+    features = list(card.get("features") or [])
+    if not features:
+        raise ValueError("the model card lists no features; train the model with the train component")
+    missing = [name for name in features if name not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"input {port!r} lacks the model's feature columns {missing}; "
+            f"the model was trained on {features}: add them to the table (sql or python before this node)"
+        )
+    return frame[features]

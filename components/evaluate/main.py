@@ -1,0 +1,85 @@
+"""Score a model on held-out rows with scikit-learn's metrics."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+from sklearn import metrics as skm
+from sklearn.exceptions import UndefinedMetricWarning
+
+from jimu.runtime.models import feature_frame
+
+
+def json_list(values) -> list:
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
+
+
+def classification_metrics(estimator: Any, x, y, log) -> dict[str, Any]:
+    predicted = estimator.predict(x)
+    labels = np.unique(np.concatenate([np.asarray(y), np.asarray(predicted)]))
+    result: dict[str, Any] = {
+        "rows": len(y),
+        "accuracy": float(skm.accuracy_score(y, predicted)),
+        "f1_macro": float(skm.f1_score(y, predicted, average="macro", zero_division=0)),
+        "precision_macro": float(skm.precision_score(y, predicted, average="macro", zero_division=0)),
+        "recall_macro": float(skm.recall_score(y, predicted, average="macro", zero_division=0)),
+        "confusion_matrix": skm.confusion_matrix(y, predicted, labels=labels).tolist(),
+        "confusion_labels": json_list(labels),
+    }
+    if hasattr(estimator, "predict_proba"):
+        roc_auc = roc_auc_or_reason(estimator, x, y)
+        if isinstance(roc_auc, float):
+            result["roc_auc"] = roc_auc
+        else:
+            log(f"roc_auc left out: {roc_auc}")
+    return result
+
+
+def roc_auc_or_reason(estimator: Any, x, y) -> float | str:
+    """Binary ROC AUC, or one-vs-rest averaged over the classes; why not, when it is undefined."""
+    proba = estimator.predict_proba(x)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UndefinedMetricWarning)
+        try:
+            if len(estimator.classes_) == 2:
+                value = float(skm.roc_auc_score(y, proba[:, 1]))
+            else:
+                value = float(skm.roc_auc_score(y, proba, multi_class="ovr", labels=estimator.classes_))
+        except ValueError as exc:  # e.g. a class of the model missing from the held-out rows
+            return str(exc)
+    if not math.isfinite(value):
+        return "; ".join(str(w.message) for w in caught) or "it is undefined on these rows"
+    return value
+
+
+def regression_metrics(estimator: Any, x, y) -> dict[str, Any]:
+    predicted = estimator.predict(x)
+    return {
+        "rows": len(y),
+        "r2": float(skm.r2_score(y, predicted)),
+        "mae": float(skm.mean_absolute_error(y, predicted)),
+        "rmse": float(np.sqrt(skm.mean_squared_error(y, predicted))),
+    }
+
+
+def run(ctx) -> None:
+    estimator, card = ctx.read_model("model")
+    frame = ctx.read_table("table")
+    label = card.get("label")
+    if label not in frame.columns:
+        raise ValueError(
+            f"input 'table' has no label column {label!r}, which the model predicts; "
+            "evaluate on held-out rows that still carry it"
+        )
+    x, y = feature_frame(frame, card), frame[label]
+    if len(frame) == 0:
+        raise ValueError("input 'table' has no rows; connect a non-empty held-out table")
+    if card.get("task", "classification") == "classification":
+        result = classification_metrics(estimator, x, y, ctx.log)
+    else:
+        result = regression_metrics(estimator, x, y)
+    ctx.write_metrics("metrics", result)
+    ctx.log("; ".join(f"{k}={v:.4f}" for k, v in result.items() if isinstance(v, float)))
