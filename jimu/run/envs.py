@@ -57,7 +57,8 @@ def env_requirements(component: Component) -> list[str]:
 
 
 def env_digest(component: Component) -> str:
-    payload = json.dumps({"python": component.spec.runtime.python, "requirements": env_requirements(component)})
+    runtime = component.spec.runtime
+    payload = json.dumps({"python": runtime.python, "requirements": env_requirements(component), "locked": runtime.locked})
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -114,10 +115,13 @@ def _build(component: Component, folder: Path, echo) -> None:
     python = str(folder / "bin" / "python")
     if requirements:
         (folder / "requirements.txt").write_text("\n".join(requirements) + "\n", encoding="utf-8")
+        # A locked list is complete: resolving it again could fail on packages whose declared
+        # ranges are wrong (pyalink's), so it is installed exactly as written.
+        no_deps = ["--no-deps"] if spec.runtime.locked else []
         _step(
             echo,
-            f"installing {len(requirements)} requirement(s)",
-            [python, "-m", "pip", "install", "--disable-pip-version-check", "-r", str(folder / "requirements.txt")],
+            f"installing {len(requirements)} requirement(s) (downloads can take a few minutes)",
+            [python, "-m", "pip", "install", "--disable-pip-version-check", *no_deps, "-r", str(folder / "requirements.txt")],
         )
     site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],

@@ -35,6 +35,9 @@ class RuntimeSpec(SpecModel):
     )
     python: str = "3.11"
     requirements: tuple[str, ...] = ()
+    locked: bool = Field(
+        False, description="requirements are a complete pin list: installed with pip --no-deps"
+    )
 
 
 class ComponentSpec(SpecModel):
