@@ -64,9 +64,22 @@ def pod_name(pipeline_id: str, node_id: str) -> str:
     return name or "jimu-task"
 
 
-def render_resources(item: PlannedNode, spec: PipelineSpec) -> str | None:
+def effective_resources(item: PlannedNode, spec: PipelineSpec):
     node_resources = item.node.resources
-    res = node_resources.merged_over(spec.defaults.resources) if node_resources else spec.defaults.resources
+    return node_resources.merged_over(spec.defaults.resources) if node_resources else spec.defaults.resources
+
+
+def render_tolerations(tolerations) -> str:
+    items = []
+    for toleration in tolerations:
+        fields = toleration.model_dump(exclude_none=True)
+        args = ", ".join(f"{key}={py_literal(value)}" for key, value in sorted(fields.items()))
+        items.append(f"{INDENT * 3}k8s.V1Toleration({args}),")
+    return "[\n" + "\n".join(items) + f"\n{INDENT * 2}]"
+
+
+def render_resources(item: PlannedNode, spec: PipelineSpec) -> str | None:
+    res = effective_resources(item, spec)
     requests = {k: v for k, v in (("cpu", res.cpu), ("memory", res.memory)) if v}
     limits = {k: v for k, v in (("cpu", res.cpu_limit), ("memory", res.memory_limit)) if v}
     if res.gpu:
@@ -103,6 +116,12 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         ("annotations", py_literal({"jimu.dev/component": comp.ref}, 2)),
     ]
     names = {"KubernetesPodOperator", "literal"}
+    placement = effective_resources(item, spec)
+    if placement.node_selector:
+        kwargs.append(("node_selector", py_literal(placement.node_selector, 2)))
+    if placement.tolerations:
+        kwargs.append(("tolerations", render_tolerations(placement.tolerations)))
+        names.add("k8s")
     resources = render_resources(item, spec)
     if resources:
         kwargs.append(("container_resources", resources))

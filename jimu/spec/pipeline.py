@@ -29,6 +29,15 @@ TriggerRule = Literal[
 ]
 
 
+class Toleration(SpecModel):
+    """A Kubernetes toleration, so a node may run on tainted (e.g. GPU) machines."""
+
+    key: str | None = Field(None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_./]{0,251}[A-Za-z0-9])?$")
+    operator: Literal["Exists", "Equal"] = "Equal"
+    value: str | None = Field(None, pattern=r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+
+
 class Resources(SpecModel):
     """Requests (and optional limits) for a node's pod; ignored by local runs."""
 
@@ -37,11 +46,12 @@ class Resources(SpecModel):
     cpu_limit: str | None = Field(None, pattern=QUANTITY)
     memory_limit: str | None = Field(None, pattern=QUANTITY)
     gpu: int = Field(0, ge=0, le=16, description="nvidia.com/gpu limit")
+    node_selector: dict[str, str] = Field(default_factory=dict, description="pod nodeSelector labels")
+    tolerations: tuple[Toleration, ...] = ()
 
     def merged_over(self, base: Resources) -> Resources:
         """These resources, with every unset field taken from `base`."""
-        mine = self.model_dump(exclude_unset=True)
-        return base.model_copy(update=mine)
+        return Resources.model_validate({**base.model_dump(), **self.model_dump(exclude_unset=True)})
 
 
 class Defaults(SpecModel):

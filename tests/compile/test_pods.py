@@ -168,6 +168,9 @@ def test_gpu_and_limits_reach_the_pod():
     resources = pod.spec.containers[0].resources
     assert resources.requests == {"cpu": "4", "memory": "16Gi"}
     assert resources.limits == {"cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"}
+    assert pod.spec.node_selector == {"accelerator": "nvidia-a10"}
+    [toleration] = pod.spec.tolerations
+    assert (toleration.key, toleration.operator, toleration.effect) == ("nvidia.com/gpu", "Exists", "NoSchedule")
     _, pod = render_pod(dag, "notify")  # a gpu alone keeps the defaults' requests and memory limit
     resources = pod.spec.containers[0].resources
     assert resources.requests == {"cpu": "250m", "memory": "256Mi"}
