@@ -61,7 +61,7 @@ class JimuComponentOperator(BaseOperator):
             raise AirflowSkipException(f"node {self.task_id!r} skips its downstream nodes: {result.skipped}")
         _report(
             self.task_id, "success", result.seconds, rows=result.rows_written,
-                exports=result.exports, log=str(result.log_file))
+                exports=result.exports, metrics=result.metrics, log=str(result.log_file))
 
 
 def _report(node: str, state: str, seconds: float, **extra) -> None:

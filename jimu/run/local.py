@@ -36,6 +36,7 @@ class NodeOutcome:
     rows: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     exports: list[str] = field(default_factory=list)
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,10 +82,13 @@ class ProgressPrinter(threading.Thread):
     def _print(self, event: dict) -> None:
         outcome = NodeOutcome(
             event["node"], event["state"], event.get("seconds"), event.get("rows", {}),
-            event.get("error"), event.get("exports", []),
+            event.get("error"), event.get("exports", []), event.get("metrics") or {},
         )
         self.seen[outcome.node] = outcome
         rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
+        shown = [f"{name}={value:.4g}" for values in outcome.metrics.values() for name, value in sorted(values.items())]
+        if shown:
+            rows = ", ".join(filter(None, [rows, " ".join(shown[:6])]))
         if outcome.state == "skipped" and outcome.error:
             rows = f"downstream skipped: {outcome.error}"
         self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())

@@ -26,6 +26,7 @@ class NodeResult:
     exports: list[str]
     log_file: Path
     skipped: str | None = None
+    metrics: dict[str, dict[str, float]] | None = None
 
 
 def run_root(pipeline: str, run_id: str) -> Path:
@@ -79,4 +80,7 @@ def run_node_process(
             f"--- last lines of its log ---\n{log_tail(log_file)}"
         )
     result = json.loads(result_file.read_text(encoding="utf-8"))
-    return NodeResult(node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file)
+    return NodeResult(
+        node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file,
+        metrics=result.get("metrics", {}),
+    )

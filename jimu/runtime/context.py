@@ -34,6 +34,7 @@ class ComponentContext:
         self.run_id: str = invocation["run_id"]
         self.rows_written: dict[str, int] = {}
         self.exports: list[str] = []
+        self.metrics_written: dict[str, dict[str, float]] = {}
 
     def input_uri(self, port: str) -> str | None:
         value = self.invocation["inputs"].get(port)
@@ -73,6 +74,10 @@ class ComponentContext:
 
     def write_metrics(self, port: str, metrics: dict[str, Any]) -> None:
         storage.write_json(self.output_uri(port), storage.METRICS_FILE, metrics)
+        # The scalar ones travel in the run result too, so `jimu run` can show them.
+        self.metrics_written[port] = {
+            k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
 
     def write_model(self, port: str, estimator: Any, card: dict[str, Any]) -> None:
         """Save a fitted scikit-learn estimator (skops, not pickle) with its card."""

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    result = {"rows_written": ctx.rows_written, "exports": ctx.exports, "seconds": round(time.perf_counter() - started, 3)}
+    result = {"rows_written": ctx.rows_written, "exports": ctx.exports, "metrics": ctx.metrics_written, "seconds": round(time.perf_counter() - started, 3)}
     if args.result_file:
         Path(args.result_file).write_text(json.dumps(result), encoding="utf-8")
     print(f"jimu: node {ctx.node!r} done: {json.dumps(result, sort_keys=True)}", file=sys.stderr)
