@@ -191,7 +191,7 @@ def _load_dag(dag_file: Path, dag_id: str):
     if bag.import_errors:
         detail = "\n".join(bag.import_errors.values())
         raise RunError(f"Airflow could not import the compiled DAG {dag_file}:\n{detail}")
-    return bag.get_dag(dag_id)
+    return bag.dags[dag_id]  # get_dag() would also query the metadata DB
 
 
 def _outcomes(dag_run, seen: dict[str, NodeOutcome], say) -> list[NodeOutcome]:

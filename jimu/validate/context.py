@@ -54,11 +54,18 @@ class RuleContext:
         return index
 
     def upstream_of(self, node_id: str, port: str | None = None) -> list[str]:
-        """Ids of the nodes wired into `node_id` (into `port` only, when given), sorted."""
-        return sorted(
-            {
-                e.source.node
-                for e in self.edges
-                if e.target.node == node_id and (port is None or e.target.port == port)
-            }
-        )
+        """Ids of the nodes wired into `node_id` (into `port` only, when given), sorted.
+
+        Read only after check_edges has recorded the sound edges (the index is built once).
+        """
+        index = self._upstream_index
+        if port is not None:
+            return sorted(index.get((node_id, port), ()))
+        return sorted({src for (target, _), sources in index.items() if target == node_id for src in sources})
+
+    @cached_property
+    def _upstream_index(self) -> dict[tuple[str, str], set[str]]:
+        index: dict[tuple[str, str], set[str]] = {}
+        for edge in self.edges:
+            index.setdefault((edge.target.node, edge.target.port), set()).add(edge.source.node)
+        return index
