@@ -10,8 +10,6 @@ from functools import lru_cache
 
 from airflow.sdk import BaseOperator
 
-PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
-
 
 @lru_cache(maxsize=1)
 def _catalog():
@@ -66,6 +64,8 @@ class JimuComponentOperator(BaseOperator):
 
 def _report(node: str, state: str, seconds: float, **extra) -> None:
     """Append a progress line for `jimu run`, which prints one line per finished node."""
+    from jimu.run.node_process import PROGRESS_FILE_ENV  # imported here: DAG parsing stays light
+
     path = os.environ.get(PROGRESS_FILE_ENV)
     if not path:
         return

@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import sqlalchemy
-from sqlalchemy.engine import URL, make_url
+
+from jimu.runtime.database import connect, database_url, url_param
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 IF_EXISTS = ("fail", "replace", "append")
-
-
-def database_url(params: dict) -> URL:
-    """The URL from `url` or from the variable `url_env` names; a password only from the latter."""
-    url, url_env = params.get("url"), params.get("url_env")
-    if bool(url) == bool(url_env):
-        raise ValueError(
-            "params 'url' and 'url_env': set exactly one: url for a URL without a password, "
-            "url_env for the name of an environment variable holding the URL"
-        )
-    if url_env:
-        value = os.environ.get(url_env)
-        if not value:
-            raise ValueError(
-                f"param 'url_env': environment variable {url_env!r} is not set; set it in the pod "
-                "(from a Kubernetes secret) or in the local environment"
-            )
-        source, text = "url_env", value
-    else:
-        source, text = "url", url
-    try:
-        parsed = make_url(text)
-    except Exception as exc:  # SQLAlchemy's ArgumentError; its message would repeat the URL and any password
-        raise ValueError(
-            f"param {source!r}: not a SQLAlchemy URL ({type(exc).__name__}); write e.g. "
-            "sqlite:////data/shop.sqlite or postgresql://user@host/db"
-        ) from None
-    if source == "url" and parsed.password:
-        raise ValueError(
-            "param 'url': holds a password, which would be stored in the pipeline; put the URL in an "
-            "environment variable (e.g. from a Kubernetes secret) and name that variable in url_env"
-        )
-    return parsed
-
-
-def connect(url: URL, source: str) -> sqlalchemy.Engine:
-    try:
-        return sqlalchemy.create_engine(url)
-    except (ModuleNotFoundError, sqlalchemy.exc.NoSuchModuleError) as exc:
-        raise ValueError(
-            f"param {source!r}: no database driver for {url.drivername!r} in this image ({exc}); "
-            "use a backend the image has a driver for (sqlite is built in) or add the driver to the image"
-        ) from None
 
 
 def check_params(params: dict) -> tuple[str, str]:
@@ -71,7 +28,7 @@ def check_params(params: dict) -> tuple[str, str]:
 def run(ctx) -> None:
     table_name, if_exists = check_params(ctx.params)
     url = database_url(ctx.params)
-    source = "url_env" if ctx.params.get("url_env") else "url"
+    source = url_param(ctx.params)
     table = ctx.read_arrow("table")
     frame = table.to_pandas()
     engine = connect(url, source)

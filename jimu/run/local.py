@@ -21,11 +21,9 @@ from jimu.compile import compile_pipeline
 from jimu.compile.profile import BUILTIN_PROFILES
 from jimu.errors import RunError
 from jimu.files import write_atomically
-from jimu.run.node_process import log_tail, run_root
+from jimu.run.node_process import PROGRESS_FILE_ENV, run_root
 from jimu.runtime.storage import default_storage_base
 from jimu.spec import PipelineSpec
-
-PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
 
 
 @dataclass
@@ -209,4 +207,4 @@ def _outcomes(dag_run, seen: dict[str, NodeOutcome], say) -> list[NodeOutcome]:
     return outcomes
 
 
-__all__ = ["RunSummary", "log_tail", "run_pipeline_locally"]
+__all__ = ["RunSummary", "run_pipeline_locally"]

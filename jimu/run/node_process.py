@@ -16,6 +16,8 @@ from jimu.runtime.context import SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
 LOG_TAIL_LINES = 30
+# `jimu run` names a file here; each finished node appends one JSON line for its progress output.
+PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
 
 
 @dataclass(frozen=True)
