@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jimu.home import jimu_home
 
-def jimu_home() -> Path:
-    return Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute()
+__all__ = ["configure_airflow", "ensure_metadata_db", "jimu_home"]
 
 
 def configure_airflow(dags_folder: Path) -> Path:

@@ -5,12 +5,59 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+
+class Grammar:
+    """A pattern that guards an id or a name: the WHOLE text must match.
+
+    `re.match(r"...$")` accepts "load\\n" (`$` matches before a final newline), which then
+    breaks a DAG file or names a folder. A Grammar only offers `accepts`, which uses fullmatch
+    and takes str only, so that mistake cannot be written.
+    """
+
+    __slots__ = ("_pattern", "what", "hint")
+
+    def __init__(self, pattern: str, what: str, hint: str):
+        if pattern.startswith("^") or pattern.endswith("$"):
+            raise ValueError("write Grammar patterns without ^ and $: the whole text must match anyway")
+        self._pattern = re.compile(pattern)
+        self.what, self.hint = what, hint
+
+    def accepts(self, text: object) -> bool:
+        return isinstance(text, str) and self._pattern.fullmatch(text) is not None
+
+    @property
+    def json_schema_pattern(self) -> str:
+        """The pattern for JSON Schema / pydantic (ECMAScript and Rust: `$` is the very end there)."""
+        return f"^{self._pattern.pattern}$"
+
+    def __repr__(self) -> str:
+        return f"Grammar({self._pattern.pattern!r})"
+
+
 # Node ids become Airflow task ids and Python names in generated DAGs, hence the narrow alphabet.
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-PIPELINE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-COMPONENT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+IDENTIFIER = Grammar(
+    r"[a-z][a-z0-9_]{0,62}", "identifier",
+    "use 1-63 lowercase letters, digits or '_', starting with a letter, e.g. 'clean_orders'",
+)
+PIPELINE_ID = Grammar(
+    r"[a-z][a-z0-9_-]{0,62}", "pipeline id",
+    "use 1-63 lowercase letters, digits, '_' or '-', starting with a letter",
+)
+COMPONENT_NAME = Grammar(
+    r"[a-z][a-z0-9_-]{0,62}", "component name",
+    "use 1-63 lowercase letters, digits, '_' or '-', starting with a letter",
+)
+# semver.org 2.0.0: no leading zeros in numeric identifiers, no empty identifiers, no spaces.
+_NUMERIC = r"(?:0|[1-9][0-9]*)"
+_PRE = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+SEMVER = Grammar(
+    rf"{_NUMERIC}\.{_NUMERIC}\.{_NUMERIC}(?:-{_PRE}(?:\.{_PRE})*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?",
+    "version", "use a semantic version such as 1.2.3 or 2.0.0-rc.1 (https://semver.org)",
+)
+# Deployment names name folders under $JIMU_HOME/deployments and Kubernetes objects.
+DEPLOYMENT_NAME = Grammar(
+    r"[a-z][a-z0-9_-]{0,62}", "deployment name",
+    "use 1-63 lowercase letters, digits, '-' or '_', starting with a letter",
 )
 PARAM_REF_KEY = "$param"
 
@@ -24,7 +71,7 @@ class ComponentRef(NamedTuple):
     @classmethod
     def parse(cls, text: str) -> ComponentRef:
         name, sep, version = text.partition("@")
-        if not sep or not COMPONENT_NAME.match(name) or not SEMVER.match(version):
+        if not sep or not COMPONENT_NAME.accepts(name) or not SEMVER.accepts(version):
             raise ValueError(f"component reference {text!r} is not of the form name@1.2.3")
         return cls(name, version)
 
@@ -41,7 +88,7 @@ class PortRef(NamedTuple):
     @classmethod
     def parse(cls, text: str) -> PortRef:
         node, sep, port = text.partition(".")
-        if not sep or not IDENTIFIER.match(node) or not IDENTIFIER.match(port):
+        if not sep or not IDENTIFIER.accepts(node) or not IDENTIFIER.accepts(port):
             raise ValueError(f"port reference {text!r} is not of the form node_id.port_name")
         return cls(node, port)
 

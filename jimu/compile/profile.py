@@ -46,7 +46,7 @@ class DeploymentProfile(SpecModel):
     def _labels_are_kubernetes_labels(cls, labels: dict[str, str]) -> dict[str, str]:
         for key, value in labels.items():
             name = key.rsplit("/", 1)[-1]
-            if not re.match(LABEL_VALUE, name) or not name or not re.match(LABEL_VALUE, value):
+            if not name or not re.fullmatch(LABEL_VALUE, name) or not re.fullmatch(LABEL_VALUE, value):
                 raise ValueError(
                     f"label {key!r}: {value!r} is not a Kubernetes label; use up to 63 letters, "
                     "digits, '-', '_' or '.', starting and ending with a letter or digit"

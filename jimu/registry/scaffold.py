@@ -84,7 +84,7 @@ def test_multiplies_numeric_columns(tmp_path):
 
 def scaffold_component(name: str, parent: Path) -> Path:
     """Create parent/name with a spec, code, Dockerfile and test; refuse to overwrite."""
-    if not COMPONENT_NAME.match(name):
+    if not COMPONENT_NAME.accepts(name):
         raise ComponentError(f"component name {name!r}: use lowercase letters, digits, '_' or '-', starting with a letter")
     folder = parent / name
     if folder.exists():

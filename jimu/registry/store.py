@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jimu.errors import ComponentError
 from jimu.files import write_atomically
+from jimu.home import jimu_home
 from jimu.registry.digest import component_files, folder_digest
 
 INDEX_FILE = "index.json"
@@ -44,8 +45,7 @@ class PublishResult:
 def default_catalog_root() -> Path:
     if os.environ.get(CATALOG_ENV):
         return Path(os.environ[CATALOG_ENV]).absolute()
-    home = Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute()
-    return home / "catalog"
+    return jimu_home() / "catalog"
 
 
 def check_component_folder(folder: Path, spec) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from jimu.catalog import Component
 from jimu.errors import ComponentError
+from jimu.home import jimu_home
 
 READY_MARKER = ".jimu-env-ready"
 # The runtime (ctx.read_table and friends) needs these; for Jimu's own Python they are pinned
@@ -63,7 +63,7 @@ def env_digest(component: Component) -> str:
 
 
 def envs_root() -> Path:
-    return Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute() / "envs"
+    return jimu_home() / "envs"
 
 
 def find_interpreter(version: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jimu.errors import RunError
+from jimu.home import jimu_home
 from jimu.runtime.context import SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
@@ -32,8 +32,7 @@ class NodeResult:
 
 
 def run_root(pipeline: str, run_id: str) -> Path:
-    home = Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu").absolute()
-    return home / "runs" / pipeline / run_folder_name(run_id)
+    return jimu_home() / "runs" / pipeline / run_folder_name(run_id)
 
 
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:

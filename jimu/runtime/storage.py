@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 
@@ -70,8 +69,9 @@ def read_json(uri: str, name: str):
 
 def default_storage_base() -> str:
     """Where local runs keep step data when the profile names no storage base."""
-    home = os.environ.get("JIMU_HOME") or str(Path.cwd() / ".jimu")
-    return str(Path(home).absolute() / "data")
+    from jimu.home import jimu_home
+
+    return str(jimu_home() / "data")
 
 
 def write_bytes(uri: str, name: str, data: bytes) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -27,9 +26,9 @@ import httpx
 from jimu.airflow_env import jimu_home
 from jimu.errors import JimuError
 from jimu.files import write_atomically
+from jimu.refs import DEPLOYMENT_NAME
 
 HOST = "127.0.0.1"
-NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 STATE_FILE = "state.json"
 SERVER_MODULE = "jimu.serving.serve"
 
@@ -56,7 +55,7 @@ def deployments_dir() -> Path:
 
 
 def _folder(name: str) -> Path:
-    if not NAME.match(name):
+    if not DEPLOYMENT_NAME.accepts(name):
         raise DeploymentError(
             f"deployment name {name!r} is not valid: use lowercase letters, digits, '-' and '_', starting with a letter"
         )

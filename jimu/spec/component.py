@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from jimu.refs import COMPONENT_NAME, IDENTIFIER, SEMVER
 from jimu.spec.base import SpecModel
 
 PortType = Literal["table", "model", "metrics", "file"]
@@ -14,7 +15,8 @@ PortType = Literal["table", "model", "metrics", "file"]
 class PortSpec(SpecModel):
     """A typed input or output of a component."""
 
-    name: str
+    # Port names become path segments of the step data URIs.
+    name: str = Field(pattern=IDENTIFIER.json_schema_pattern, description=IDENTIFIER.hint)
     type: PortType
     description: str = ""
     required: bool = True
@@ -43,8 +45,9 @@ class RuntimeSpec(SpecModel):
 class ComponentSpec(SpecModel):
     """A versioned, typed building block."""
 
-    name: str
-    version: str
+    # Both name the snapshot folder <catalog>/<name>/<version>: they must be plain segments.
+    name: str = Field(pattern=COMPONENT_NAME.json_schema_pattern, description=COMPONENT_NAME.hint)
+    version: str = Field(pattern=SEMVER.json_schema_pattern, description=SEMVER.hint)
     title: str
     description: str = ""
     category: str = "general"

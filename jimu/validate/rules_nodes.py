@@ -16,7 +16,7 @@ ID_HINT = "use 1-63 lowercase letters, digits or '_', starting with a letter, e.
 
 
 def check_pipeline_id(ctx: RuleContext) -> Iterator[Issue]:
-    if not PIPELINE_ID.match(ctx.spec.id):
+    if not PIPELINE_ID.accepts(ctx.spec.id):
         yield Issue(
             "bad-pipeline-id",
             "$.id",
@@ -29,7 +29,7 @@ def check_node_ids(ctx: RuleContext) -> Iterator[Issue]:
     first_seen: dict[str, int] = {}
     for i, node in enumerate(ctx.spec.nodes):
         path = ctx.node_path(i, "id")
-        if not IDENTIFIER.match(node.id):
+        if not IDENTIFIER.accepts(node.id):
             yield Issue("bad-node-id", path, f"node id {node.id!r} is not allowed", ID_HINT, node.id)
         elif keyword.iskeyword(node.id) or node.id in RESERVED_NODE_IDS:
             yield Issue(

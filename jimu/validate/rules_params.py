@@ -55,7 +55,7 @@ def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
 def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
     for name, schema in ctx.spec.params.items():
         path = f"$.params.{name}"
-        if not IDENTIFIER.match(name):
+        if not IDENTIFIER.accepts(name):
             yield Issue(
                 "bad-param-name",
                 path,
