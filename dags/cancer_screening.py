@@ -3,6 +3,7 @@
 # source: templates/cancer_screening/pipeline.json
 # spec-sha256: 2ad32d735a4f14542e98f31d1147e03e3a26115f5f5abcc43640e4a3ab02d9d8
 # profile: kubernetes (kubernetes)
+# dag-id: cancer_screening
 
 from __future__ import annotations
 

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = dsub.add_parser("stop", help="stop a deployment's server and forget it")
     q.add_argument("name")
 
+    p = sub.add_parser("home", help="where Jimu keeps its state (catalog, runs, data, local Airflow) and why")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("init", help="make a folder a Jimu project: its state lives in FOLDER/.jimu/")
+    p.add_argument("folder", nargs="?", type=Path, default=Path("."), help="default: here")
+
     p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
@@ -131,16 +137,19 @@ def cmd_validate(args) -> int:
 
 def cmd_compile(args) -> int:
     from jimu.compile import compile_pipeline, load_profile
+    from jimu.compile.dags_folder import check_dag_ids
     from jimu.files import write_atomically
     from jimu.validate import load_pipeline
 
     catalog = _catalog(args)
     spec = load_pipeline(args.file, catalog)
-    source = compile_pipeline(spec, catalog, load_profile(args.profile), _display_path(args.file))
+    profile = load_profile(args.profile)
+    source = compile_pipeline(spec, catalog, profile, _display_path(args.file))
     if args.out is None:
         sys.stdout.write(source)
         return 0
-    target = args.out / f"{spec.id}.py"
+    target = args.out / f"{profile.dag_id(spec.id)}.py"
+    check_dag_ids(args.out, {target: profile.dag_id(spec.id)})
     changed = write_atomically(target, source)
     print(f"{'wrote' if changed else 'unchanged'} {target}")
     return 0
@@ -292,6 +301,32 @@ def cmd_deployments(args) -> int:
     return 0
 
 
+def cmd_home(args) -> int:
+    from jimu.home import home_source, jimu_home
+    from jimu.registry.store import default_catalog_root
+
+    home = jimu_home()
+    info = {"home": str(home), "chosen_by": home_source(), "catalog": str(default_catalog_root()),
+            "airflow_home": str(home / "airflow"), "exports": str(home / "exports")}
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key + ':':<14}{value}")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from jimu.home import PROJECT_MARKER
+
+    marker = args.folder.absolute() / PROJECT_MARKER
+    existed = marker.is_dir()
+    marker.mkdir(parents=True, exist_ok=True)
+    print(f"{'already a Jimu project' if existed else 'created'}: {marker}")
+    print("jimu commands run in this folder or below now keep their state there (unless $JIMU_HOME is set)")
+    return 0
+
+
 def cmd_schema(args) -> int:
     from jimu.spec.schema_export import export_schemas
 
@@ -309,6 +344,8 @@ COMMANDS = {
     "components": cmd_components,
     "schema": cmd_schema,
     "deployments": cmd_deployments,
+    "home": cmd_home,
+    "init": cmd_init,
 }
 
 if __name__ == "__main__":

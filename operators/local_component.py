@@ -11,14 +11,14 @@ from functools import lru_cache
 from airflow.sdk import BaseOperator
 
 
-@lru_cache(maxsize=1)
-def _catalog():
+@lru_cache(maxsize=4)
+def _catalog(root: str | None):
     # Read what `jimu run` (or `jimu components publish`) published; never publish from a task,
     # so an unrelated component being edited cannot fail this run.
     from jimu.catalog import ComponentCatalog
     from jimu.registry.store import CatalogStore
 
-    return ComponentCatalog.from_store(CatalogStore())
+    return ComponentCatalog.from_store(CatalogStore(root))
 
 
 class JimuComponentOperator(BaseOperator):
@@ -28,22 +28,30 @@ class JimuComponentOperator(BaseOperator):
     template_fields: Sequence[str] = ()
     ui_color = "#f6d186"
 
-    def __init__(self, *, invocation: dict, **kwargs) -> None:
+    def __init__(self, *, invocation: dict, jimu_home: str | None = None, catalog: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.invocation = invocation
+        # Absolute, from the profile the file was compiled with: a scheduler's worker runs in
+        # another folder than `jimu run`, and must still find the same catalog and data.
+        self.jimu_home = jimu_home
+        self.catalog = catalog
 
     def execute(self, context) -> None:
         from jimu.run.envs import python_for
         from jimu.run.node_process import run_node_process
         from jimu.runtime.invocation import resolve_invocation
 
+        if self.jimu_home:  # the child process and every home-relative path follow it
+            os.environ["JIMU_HOME"] = self.jimu_home
+        if self.catalog:
+            os.environ["JIMU_CATALOG"] = self.catalog
         params = context["params"]
         resolved = resolve_invocation(
             self.invocation,
             run_id=context["run_id"],
             pipeline_params={key: params[key] for key in params},
         )
-        component = _catalog().require(self.invocation["component"])
+        component = _catalog(self.catalog).require(self.invocation["component"])
         timeout = self.execution_timeout.total_seconds() if self.execution_timeout else None
         started = time.perf_counter()
         try:

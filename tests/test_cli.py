@@ -29,7 +29,7 @@ def test_help_lists_every_command():
 def test_compile_writes_the_dag_file(tmp_path):
     proc = jimu("compile", str(EXAMPLE), "--profile", "local", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    target = tmp_path / "wine_quality.py"
+    target = tmp_path / "wine_quality.local.py"
     assert f"wrote {target}" in proc.stdout
     assert "JimuComponentOperator(" in target.read_text()
     again = jimu("compile", str(EXAMPLE), "--profile", "local", "--out", str(tmp_path))

@@ -78,3 +78,19 @@ def test_every_state_folder_follows_the_home(no_env, monkeypatch):
         assert all(p.parent == project / ".jimu" for p in paths), paths
         seen.add(tuple(paths))
     assert len(seen) == 1
+
+
+def test_jimu_init_then_home_from_a_subfolder(no_env):
+    jimu = Path(sys.executable).with_name("jimu")
+    env = {k: v for k, v in os.environ.items() if k not in ("JIMU_HOME", "JIMU_CATALOG")}
+    env["XDG_DATA_HOME"] = str(no_env / "xdg")
+    project = no_env / "project"
+    (project / "notebooks").mkdir(parents=True)
+    before = subprocess.run([str(jimu), "home", "--json"], cwd=project, env=env, capture_output=True, text=True, check=True)
+    assert '"chosen_by": "the user-level default"' in before.stdout
+    subprocess.run([str(jimu), "init"], cwd=project, env=env, capture_output=True, text=True, check=True)
+    after = subprocess.run([str(jimu), "home", "--json"], cwd=project / "notebooks", env=env, capture_output=True, text=True, check=True)
+    import json
+
+    info = json.loads(after.stdout)
+    assert info["home"] == str(project / ".jimu") and info["catalog"] == str(project / ".jimu" / "catalog")

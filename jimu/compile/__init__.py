@@ -5,7 +5,13 @@ from __future__ import annotations
 from jimu.catalog import ComponentCatalog
 from jimu.compile.plan import plan_pipeline
 from jimu.compile.profile import DeploymentProfile, load_profile
-from jimu.compile.render_dag import render_dag_open, render_dependencies, render_header, render_imports
+from jimu.compile.render_dag import (
+    render_dag_open,
+    render_dependencies,
+    render_header,
+    render_home,
+    render_imports,
+)
 from jimu.compile.render_tasks import render_local_task, render_pod_task
 from jimu.spec import PipelineSpec
 
@@ -21,6 +27,7 @@ def compile_pipeline(
     source: str | None = None,
 ) -> str:
     """Python source of the Airflow DAG for a pipeline that validate_pipeline accepted."""
+    profile = profile.with_home()  # a local profile without a home takes this machine's
     nodes = plan_pipeline(spec, catalog)
     render_task = TASK_RENDERERS[profile.kind]
     names = {"datetime", "DAG"} | ({"Param"} if spec.params else set())
@@ -35,7 +42,8 @@ def compile_pipeline(
             "\n",
             render_imports(names),
             "\n",
-            render_dag_open(spec),
+            render_home(profile),
+            render_dag_open(spec, profile),
             "\n".join(tasks),
             render_dependencies(nodes),
         ]

@@ -7,13 +7,14 @@ storage base and the Secret with storage credentials come from a profile file.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from jimu.errors import Issue, SpecError
+from jimu.home import jimu_home
 from jimu.spec.base import SpecModel
 from jimu.spec.pydantic_issues import issues_from_validation_error
 
@@ -21,6 +22,8 @@ DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$"
 IMAGE_PREFIX = r"^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9._/-]*$"
+# Starts with a separator pipeline ids cannot contain ('.'), or '_'/'-'; dag ids allow [A-Za-z0-9_.-].
+DAG_ID_SUFFIX = r"^([._-][a-z0-9]([a-z0-9_.-]{0,30}[a-z0-9])?)?$"
 
 
 class DeploymentProfile(SpecModel):
@@ -40,6 +43,46 @@ class DeploymentProfile(SpecModel):
     )
     labels: dict[str, str] = Field(default_factory=dict)
     startup_timeout_seconds: int = Field(300, ge=1)
+    dag_id_suffix: str = Field(
+        "",
+        pattern=DAG_ID_SUFFIX,
+        description="appended to the pipeline id to form the dag_id, so one pipeline compiled with two "
+        "profiles can share a dags folder; the local profile uses '.local'",
+    )
+    home: str | None = Field(
+        None,
+        description="local profiles: the absolute Jimu home the tasks use (catalog, run data, exports); "
+        "default: the home of whoever compiles",
+    )
+    catalog: str | None = Field(
+        None, description="local profiles: the absolute catalog folder; default: $JIMU_CATALOG or <home>/catalog"
+    )
+
+    @field_validator("home", "catalog")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and (not PurePosixPath(value).is_absolute() or "\0" in value or ".." in PurePosixPath(value).parts):
+            raise ValueError(f"{value!r} is not an absolute path without '..'; write e.g. /srv/jimu")
+        return value
+
+    @model_validator(mode="after")
+    def _home_is_local_only(self) -> DeploymentProfile:
+        if self.kind != "local" and (self.home or self.catalog):
+            raise ValueError("home and catalog are for local profiles; pods read their storage_base")
+        return self
+
+    def dag_id(self, pipeline_id: str) -> str:
+        return pipeline_id + self.dag_id_suffix
+
+    def with_home(self) -> DeploymentProfile:
+        """A local profile with home and catalog filled in from this machine (explicit values win)."""
+        if self.kind != "local" or (self.home and self.catalog):
+            return self
+        from jimu.registry.store import default_catalog_root
+
+        home = Path(self.home) if self.home else jimu_home()
+        catalog = self.catalog or (str(default_catalog_root()) if not self.home else str(home / "catalog"))
+        return self.model_copy(update={"home": str(home), "catalog": catalog})
 
     @field_validator("labels")
     @classmethod
@@ -58,7 +101,7 @@ class DeploymentProfile(SpecModel):
 
 
 BUILTIN_PROFILES = {
-    "local": DeploymentProfile(name="local", kind="local"),
+    "local": DeploymentProfile(name="local", kind="local", dag_id_suffix=".local"),
     "kubernetes": DeploymentProfile(
         name="kubernetes",
         kind="kubernetes",
@@ -73,13 +116,13 @@ BUILTIN_PROFILES = {
 def load_profile(name_or_path: str | Path) -> DeploymentProfile:
     """A built-in profile by name (local, kubernetes) or a profile YAML file."""
     if str(name_or_path) in BUILTIN_PROFILES:
-        return BUILTIN_PROFILES[str(name_or_path)]
+        return BUILTIN_PROFILES[str(name_or_path)].with_home()
     path = Path(name_or_path)
     if not path.is_file():
         raise SpecError(str(path), [_missing_profile(path)])
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
-        return DeploymentProfile.model_validate(raw)
+        return DeploymentProfile.model_validate(raw).with_home()
     except ValidationError as exc:
         raise SpecError(str(path), issues_from_validation_error(exc)) from None
 

@@ -30,6 +30,7 @@ def render_header(spec: PipelineSpec, profile: DeploymentProfile, source: str | 
         f"# source: {comment_text(source or '<memory>')}",
         f"# spec-sha256: {spec.sha256()}",
         f"# profile: {comment_text(profile.name)} ({profile.kind})",
+        f"# dag-id: {comment_text(profile.dag_id(spec.id))}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -78,7 +79,19 @@ def render_params(spec: PipelineSpec) -> str:
     return "{\n" + "\n".join(items) + f"\n{INDENT}}}"
 
 
-def render_dag_open(spec: PipelineSpec) -> str:
+def render_home(profile: DeploymentProfile) -> str:
+    """Local profiles: the Jimu home the tasks use, so Airflow finds the catalog from any folder."""
+    if profile.kind != "local":
+        return ""
+    return (
+        "# The Jimu home this file was compiled against: its tasks read published components from\n"
+        "# JIMU_CATALOG and keep run data and exports under JIMU_HOME, whatever folder Airflow runs in.\n"
+        f"JIMU_HOME = {py_literal(profile.home)}\n"
+        f"JIMU_CATALOG = {py_literal(profile.catalog)}\n\n"
+    )
+
+
+def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
     start = spec.start_date or DEFAULT_START_DATE
     defaults = spec.defaults
     default_args = (
@@ -89,7 +102,7 @@ def render_dag_open(spec: PipelineSpec) -> str:
         f"{INDENT}}}"
     )
     kwargs = [
-        ("dag_id", py_literal(spec.id)),
+        ("dag_id", py_literal(profile.dag_id(spec.id))),
         ("dag_display_name", py_literal(spec.title or spec.id, 1)),
         ("description", py_literal(spec.description or None, 1)),
         ("schedule", py_literal(spec.schedule)),

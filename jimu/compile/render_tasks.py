@@ -54,6 +54,7 @@ def common_kwargs(item: PlannedNode) -> list[tuple[str, str]]:
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:
     kwargs = common_kwargs(item)
     kwargs.append(("invocation", py_literal(node_invocation(item, spec, profile), 2)))
+    kwargs += [("jimu_home", "JIMU_HOME"), ("catalog", "JIMU_CATALOG")]
     source = call("JimuComponentOperator", [], kwargs, 1)
     return f"{INDENT}{item.node.id} = {source}\n", {"JimuComponentOperator"}
 

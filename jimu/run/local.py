@@ -18,7 +18,7 @@ from pathlib import Path
 from jimu.airflow_env import configure_airflow, ensure_metadata_db, jimu_home
 from jimu.catalog import ComponentCatalog
 from jimu.compile import compile_pipeline
-from jimu.compile.profile import BUILTIN_PROFILES
+from jimu.compile.profile import load_profile
 from jimu.errors import RunError
 from jimu.files import write_atomically
 from jimu.run.node_process import PROGRESS_FILE_ENV, run_root
@@ -134,8 +134,9 @@ def run_pipeline_locally(
     # One folder per pipeline: dag.test() re-parses its whole dags folder on every call.
     dags_folder = home / "compiled" / spec.id
     airflow_home = configure_airflow(dags_folder)
-    dag_file = dags_folder / f"{spec.id}.py"
-    write_atomically(dag_file, compile_pipeline(spec, catalog, BUILTIN_PROFILES["local"], source))
+    profile = load_profile("local")
+    dag_file = dags_folder / f"{profile.dag_id(spec.id)}.py"
+    write_atomically(dag_file, compile_pipeline(spec, catalog, profile, source))
     airflow_log = home / "logs" / f"{spec.id}.airflow.log"
     airflow_log.parent.mkdir(parents=True, exist_ok=True)
     progress_file = home / "logs" / f"{spec.id}.{os.getpid()}.progress.jsonl"
@@ -147,7 +148,7 @@ def run_pipeline_locally(
         ensure_metadata_db(airflow_home, echo=say)
         _prepare_environments(spec, catalog, say)
         say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
-        dag = _load_dag(dag_file, spec.id)
+        dag = _load_dag(dag_file, profile.dag_id(spec.id))
         printer = ProgressPrinter(progress_file, say)
         printer.start()
         try:

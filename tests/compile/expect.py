@@ -44,6 +44,16 @@ def source_spec(path: Path) -> dict:
     return json.loads((REPO_ROOT / header(path)["source"]).read_text(encoding="utf-8"))
 
 
+def expected_dag_id(path: Path) -> str:
+    """The spec's id plus the dag_id_suffix of the profile the file was compiled with (read from the profile)."""
+    from jimu.compile.profile import BUILTIN_PROFILES
+    from tests.golden.regenerate import case_profile
+
+    raw = source_spec(path)
+    profile = case_profile(path.stem) if path.parent == GOLDEN_DIR else BUILTIN_PROFILES["kubernetes"]
+    return raw["id"] + profile.dag_id_suffix
+
+
 def profile_kind(path: Path) -> str:
     """`kubernetes` or `local`, from the `# profile: name (kind)` header."""
     return header(path)["profile"].rsplit("(", 1)[1].rstrip(")")

@@ -15,9 +15,11 @@ import pytest
 
 from tests.compile.expect import (
     dag_files,
+    expected_dag_id,
     expected_downstream,
     expected_upstream,
     file_id,
+    header,
     load_dagbag,
     profile_kind,
     source_spec,
@@ -47,8 +49,10 @@ def test_shipped_dags_are_included():
 def test_dag_file_loads_with_the_spec_graph(path):
     raw = source_spec(path)
     bag = loaded_dag(path)
-    assert list(bag.dags) == [raw["id"]], f"{file_id(path)}: expected exactly the DAG {raw['id']!r}"
-    dag = bag.dags[raw["id"]]
+    dag_id = expected_dag_id(path)
+    assert list(bag.dags) == [dag_id], f"{file_id(path)}: expected exactly the DAG {dag_id!r}"
+    assert header(path)["dag-id"] == dag_id
+    dag = bag.dags[dag_id]
     upstream, downstream = expected_upstream(raw), expected_downstream(raw)
     assert set(dag.task_ids) == set(upstream)
     assert len(dag.task_ids) == len(raw["nodes"])
@@ -59,8 +63,7 @@ def test_dag_file_loads_with_the_spec_graph(path):
 
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_operators_follow_the_profile_kind(path):
-    raw = source_spec(path)
-    dag = loaded_dag(path).dags[raw["id"]]
+    dag = loaded_dag(path).dags[expected_dag_id(path)]
     expected = OPERATOR_CLASSES[profile_kind(path)]
     assert {type(task).__name__ for task in dag.tasks} == {expected}
 
@@ -68,7 +71,7 @@ def test_operators_follow_the_profile_kind(path):
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_task_settings_follow_the_spec(path):
     raw = source_spec(path)
-    dag = loaded_dag(path).dags[raw["id"]]
+    dag = loaded_dag(path).dags[expected_dag_id(path)]
     defaults = {**SPEC_DEFAULTS, **raw.get("defaults", {})}
     for node in raw["nodes"]:
         task = dag.get_task(node["id"])
@@ -83,7 +86,7 @@ def test_task_settings_follow_the_spec(path):
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_dag_settings_follow_the_spec(path):
     raw = source_spec(path)
-    dag = loaded_dag(path).dags[raw["id"]]
+    dag = loaded_dag(path).dags[expected_dag_id(path)]
     start = datetime.date.fromisoformat(raw.get("start_date") or "2025-01-01")
     assert dag.start_date == datetime.datetime(start.year, start.month, start.day, tzinfo=datetime.UTC)
     assert dag.catchup is raw.get("catchup", False)
@@ -96,7 +99,7 @@ def test_dag_settings_follow_the_spec(path):
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_pipeline_params_become_airflow_params(path):
     raw = source_spec(path)
-    dag = loaded_dag(path).dags[raw["id"]]
+    dag = loaded_dag(path).dags[expected_dag_id(path)]
     specs = raw.get("params", {})
     assert set(dag.params.keys()) == set(specs)
     for name, spec in specs.items():

@@ -68,10 +68,19 @@ def test_every_profile_sidecar_belongs_to_a_case_and_loads():
 
 
 def test_profiles_used_by_the_cases():
-    """The cases exercise both built-in profiles and the custom profile fixture."""
+    """The cases exercise both profile kinds and the custom profile fixture.
+
+    The built-in local profile takes the home of whoever compiles, so its golden case uses a
+    fixture that is the built-in one with a fixed home.
+    """
+    from jimu.compile.profile import BUILTIN_PROFILES
+
     used = {profile_name(case) for case in CASES}
-    assert {"kubernetes", "local", "tests/fixtures/compile/profile_prod.yaml"} <= used, used
-    assert (REPO_ROOT / "tests/fixtures/compile/profile_prod.yaml").is_file()
+    local = "tests/fixtures/compile/profile_local.yaml"
+    assert {"kubernetes", local, "tests/fixtures/compile/profile_prod.yaml"} <= used, used
+    fixture = case_profile("wine_quality_local")
+    assert fixture.kind == "local" and fixture.home == "/srv/jimu"
+    assert fixture.model_dump(exclude={"home", "catalog"}) == BUILTIN_PROFILES["local"].model_dump(exclude={"home", "catalog"})
 
 
 @pytest.mark.parametrize("case", ["wine_quality", "wine_quality_local"])

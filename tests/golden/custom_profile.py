@@ -3,6 +3,7 @@
 # source: tests/golden/custom_profile.json
 # spec-sha256: 972a7b3d96111ed1fa6011b96f9233e51f983be209ccfb10cd3b7c217f34b3f0
 # profile: prod (kubernetes)
+# dag-id: prod-scoring
 
 from __future__ import annotations
 

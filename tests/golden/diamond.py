@@ -3,6 +3,7 @@
 # source: tests/golden/diamond.json
 # spec-sha256: 0c96de372b32bc4b34c805cc4c5cb9a7a0bc7d413b9b871a48af2518d07dda1b
 # profile: kubernetes (kubernetes)
+# dag-id: orders_diamond
 
 from __future__ import annotations
 

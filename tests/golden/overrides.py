@@ -3,6 +3,7 @@
 # source: tests/golden/overrides.json
 # spec-sha256: 47f5dd30c34ca4211431a74aba25a931f3efc2d1899b3352a263800241141d57
 # profile: kubernetes (kubernetes)
+# dag-id: node_overrides
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 # source: tests/golden/params.json
 # spec-sha256: 4ce4c71131b39b2c387c731c9f96b0978d411fb4a81e4736ebeb9445b448432c
 # profile: kubernetes (kubernetes)
+# dag-id: typed_params
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 # source: tests/golden/schedule.json
 # spec-sha256: 7cd84c660b54f49aa839c6872f9daa908d0b4c591da73aff7a9a1b15a107065c
 # profile: kubernetes (kubernetes)
+# dag-id: nightly_export
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 # source: tests/golden/user_text.json
 # spec-sha256: 5f0e022e50e07037fffea9d68d438f02abcaccfb390da0c26b267b1033da92f0
 # profile: kubernetes (kubernetes)
+# dag-id: user_text
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 # source: tests/golden/wine_quality.json
 # spec-sha256: 5e8b1fdfb10c2c07dfe73653eb702b3e2faf358c07f47c63e7f10a2a1972b4a1
 # profile: kubernetes (kubernetes)
+# dag-id: wine_quality
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-local
+tests/fixtures/compile/profile_local.yaml

@@ -3,6 +3,7 @@
 # source: tests/golden/wine_quality_local.json
 # spec-sha256: 5e8b1fdfb10c2c07dfe73653eb702b3e2faf358c07f47c63e7f10a2a1972b4a1
 # profile: local (local)
+# dag-id: wine_quality.local
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ import datetime
 from airflow.sdk import DAG, Param
 from jimu.operators.local_component import JimuComponentOperator
 
+# The Jimu home this file was compiled against: its tasks read published components from
+# JIMU_CATALOG and keep run data and exports under JIMU_HOME, whatever folder Airflow runs in.
+JIMU_HOME = "/srv/jimu"
+JIMU_CATALOG = "/srv/jimu/catalog"
+
 with DAG(
-    dag_id="wine_quality",
+    dag_id="wine_quality.local",
     dag_display_name="Wine cultivar features",
     description="Loads the UCI wine recognition data shipped with scikit-learn, keeps the strong wines with SQL, derives per-cultivar features in Python and exports them as CSV.",
     schedule=None,
@@ -73,6 +79,8 @@ with DAG(
             "storage_base": None,
             "version": 1,
         },
+        jimu_home=JIMU_HOME,
+        catalog=JIMU_CATALOG,
     )
 
     strong_wines = JimuComponentOperator(
@@ -101,6 +109,8 @@ with DAG(
             "storage_base": None,
             "version": 1,
         },
+        jimu_home=JIMU_HOME,
+        catalog=JIMU_CATALOG,
     )
 
     features = JimuComponentOperator(
@@ -126,6 +136,8 @@ with DAG(
             "storage_base": None,
             "version": 1,
         },
+        jimu_home=JIMU_HOME,
+        catalog=JIMU_CATALOG,
     )
 
     export = JimuComponentOperator(
@@ -141,6 +153,8 @@ with DAG(
             "storage_base": None,
             "version": 1,
         },
+        jimu_home=JIMU_HOME,
+        catalog=JIMU_CATALOG,
     )
 
     load_wine >> strong_wines

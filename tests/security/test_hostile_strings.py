@@ -331,11 +331,11 @@ def expected_node_params(case: Case, node_id: str, pipeline_params: dict) -> dic
 
 
 def check_source_shape(source: str, case: Case) -> None:
-    """User text appears only as string constants and in the five header comments."""
+    """User text appears only as string constants and in the header comments."""
     tree = ast.parse(source)
     allowed_names = {
         "DAG", "Param", "literal", "KubernetesPodOperator", "JimuComponentOperator", "k8s",
-        "datetime", "dag", ECHO_NODE, SQL_NODE,
+        "datetime", "dag", "JIMU_HOME", "JIMU_CATALOG", ECHO_NODE, SQL_NODE,
     }
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -355,13 +355,18 @@ def check_source_shape(source: str, case: Case) -> None:
                               "jimu.operators.local_component"}, module
         assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.JoinedStr, ast.Subscript, ast.ClassDef))
     top = [type(n).__name__ for n in tree.body]
-    assert top[-1] == "With" and set(top[:-1]) <= {"ImportFrom", "Import"}, top
+    assert top[-1] == "With" and set(top[:-1]) <= {"ImportFrom", "Import", "Assign"}, top
+    for assign in (n for n in tree.body if isinstance(n, ast.Assign)):  # only the home constants, strings
+        assert [ast.unparse(t) for t in assign.targets] in (["JIMU_HOME"], ["JIMU_CATALOG"])
+        assert isinstance(assign.value, ast.Constant) and isinstance(assign.value.value, str)
     if len(source) < TOKENIZE_LIMIT:  # pure-Python tokenize takes seconds on 25 MB files
         comments = [
             tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
             if tok.type == tokenize.COMMENT
         ]
-        assert len(comments) == 5 and all(c.isascii() for c in comments), comments[:8]
+        # six header lines, and in local files two fixed lines about the home
+        expected = 8 if "JimuComponentOperator(" in source else 6
+        assert len(comments) == expected and all(c.isascii() for c in comments), comments[:8]
         assert comments[2] == "# source: " + ascii(case.source or "<memory>")[1:-1]
     header = source.split("\n", 5)
     assert header[2] == "# source: " + ascii(case.source or "<memory>")[1:-1]
@@ -386,7 +391,7 @@ def check_params(params, case: Case) -> None:
 
 def check_dag(dag, case: Case, profile: str) -> None:
     spec = case.raw
-    assert dag.dag_id == PIPELINE_ID
+    assert dag.dag_id == PIPELINE_ID + BUILTIN_PROFILES[profile].dag_id_suffix
     assert dag.dag_display_name == (spec["title"] or spec["id"])
     assert dag.description == (spec["description"] or None)
     assert set(dag.tags) == {"jimu", *spec["tags"]}
@@ -410,7 +415,7 @@ def compile_and_load(case: Case, spec, catalog: ComponentCatalog, profile: str, 
     bag = DagBag(dag_folder=str(path), safe_mode=False)
     assert bag.import_errors == {}, bag.import_errors
     assert_no_marker()
-    dag = bag.dags[PIPELINE_ID]
+    dag = bag.dags[PIPELINE_ID + BUILTIN_PROFILES[profile].dag_id_suffix]
     check_dag(dag, case, profile)
 
     # The dag processor stores the DAG serialized (the trigger form reads params from there);
@@ -707,7 +712,7 @@ def test_param_schema_keys_airflow_cannot_store_are_rejected(key, param, hostile
     bag = DagBag(dag_folder=str(path), safe_mode=False)
     broken = bool(bag.import_errors)
     if not broken:
-        stored = json.loads(json.dumps(DagSerialization.to_dict(bag.dags[PIPELINE_ID])))
+        stored = json.loads(json.dumps(DagSerialization.to_dict(bag.dags[PIPELINE_ID + ".local"])))
         try:
             DagSerialization.from_dict(stored)
         except DeserializationError:
