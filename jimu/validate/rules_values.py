@@ -11,6 +11,7 @@ import ast
 import sys
 import warnings
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -74,6 +75,7 @@ def _python_version(text: str) -> tuple[int, int] | None:
     return version
 
 
+@lru_cache(maxsize=1024)  # the editor validates on every edit: most code has not changed
 def python_syntax_problem(code: str, version: tuple[int, int]) -> str | None:
     """None when `code` parses; else where and why it does not."""
     try:
