@@ -11,8 +11,17 @@ from pydantic import Field
 
 from jimu.spec.base import SpecModel
 
-# Kubernetes resource quantities, e.g. "500m", "2", "1.5Gi".
-QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"
+# Kubernetes resource quantities, e.g. "500m", "2", "1.5Gi". Pod fields are checked by the
+# validator with jimu.spec.kubernetes_names (the API server's own rules, with paths and fixes);
+# these patterns only guide editors that autocomplete from the exported JSON Schema.
+QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"
+
+
+def _editor_pattern(pattern: str, description: str | None = None) -> dict:
+    extra: dict = {"json_schema_extra": {"pattern": pattern}}
+    if description:
+        extra["description"] = description
+    return extra
 
 TriggerRule = Literal[
     "all_success",
@@ -32,19 +41,21 @@ TriggerRule = Literal[
 class Toleration(SpecModel):
     """A Kubernetes toleration, so a node may run on tainted (e.g. GPU) machines."""
 
-    key: str | None = Field(None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_./]{0,251}[A-Za-z0-9])?$")
+    key: str | None = Field(
+        None, **_editor_pattern(r"^[A-Za-z0-9]([-A-Za-z0-9_./]{0,251}[A-Za-z0-9])?$", "taint key, [prefix/]name")
+    )
     operator: Literal["Exists", "Equal"] = "Equal"
-    value: str | None = Field(None, pattern=r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
+    value: str | None = Field(None, **_editor_pattern(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$"))
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
 
 
 class Resources(SpecModel):
     """Requests (and optional limits) for a node's pod; ignored by local runs."""
 
-    cpu: str | None = Field(None, pattern=QUANTITY, description="CPU request, e.g. '500m'")
-    memory: str | None = Field(None, pattern=QUANTITY, description="memory request, e.g. '1Gi'")
-    cpu_limit: str | None = Field(None, pattern=QUANTITY)
-    memory_limit: str | None = Field(None, pattern=QUANTITY)
+    cpu: str | None = Field(None, **_editor_pattern(QUANTITY, "CPU request, e.g. '500m'"))
+    memory: str | None = Field(None, **_editor_pattern(QUANTITY, "memory request, e.g. '1Gi'"))
+    cpu_limit: str | None = Field(None, **_editor_pattern(QUANTITY))
+    memory_limit: str | None = Field(None, **_editor_pattern(QUANTITY))
     gpu: int = Field(0, ge=0, le=16, description="nvidia.com/gpu limit")
     node_selector: dict[str, str] = Field(default_factory=dict, description="pod nodeSelector labels")
     tolerations: tuple[Toleration, ...] = ()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,10 @@ from jimu.catalog import ComponentCatalog
 from jimu.errors import Issue, SpecError
 from jimu.spec import PipelineSpec
 from jimu.spec.pydantic_issues import issues_from_validation_error
+from jimu.spec.strict_json import JsonTextError, parse_json_text
 from jimu.validate.context import RuleContext
+from jimu.validate.document import best_effort_spec, check_text, under
+from jimu.validate.rules_airflow import check_airflow_limits
 from jimu.validate.rules_graph import check_cycles, check_edges, check_inputs
 from jimu.validate.rules_nodes import (
     check_component_refs,
@@ -23,10 +24,12 @@ from jimu.validate.rules_nodes import (
     check_pipeline_id,
 )
 from jimu.validate.rules_params import check_node_params, check_param_size, check_pipeline_params
+from jimu.validate.rules_pod import check_pod_fields
 from jimu.validate.rules_schedule import check_schedule
 from jimu.validate.rules_sql import check_sql
+from jimu.validate.rules_values import check_export_paths, check_python_code
 
-# Order matters: check_edges records the sound edges that the later rules read.
+# Order matters: check_edges records the edges that the later rules read.
 RULES = (
     check_pipeline_id,
     check_node_ids,
@@ -40,11 +43,16 @@ RULES = (
     check_param_size,
     check_schedule,
     check_sql,
+    check_python_code,
+    check_export_paths,
+    check_pod_fields,
+    check_airflow_limits,
 )
 
 
 @dataclass(frozen=True)
 class ValidationReport:
+    # None unless the document parsed as it is (a best-effort repair is never handed out).
     spec: PipelineSpec | None
     issues: list[Issue]
 
@@ -54,54 +62,73 @@ class ValidationReport:
 
 
 def validate_pipeline(raw: dict[str, Any] | PipelineSpec, catalog: ComponentCatalog) -> ValidationReport:
-    """Parse (when given a dict) and check a pipeline; never raises for user mistakes."""
+    """Parse (when given a dict) and check a pipeline; never raises for user mistakes.
+
+    Every problem is reported at once: when part of the document does not parse, the rules
+    still check the rest (see jimu.validate.document).
+    """
     if isinstance(raw, PipelineSpec):
-        spec = raw
-    else:
+        return ValidationReport(raw, run_rules(RuleContext(raw, catalog)))
+    if not isinstance(raw, dict):
         try:
-            spec = PipelineSpec.model_validate(raw)
+            PipelineSpec.model_validate(raw)
         except ValidationError as exc:
             return ValidationReport(None, issues_from_validation_error(exc, raw))
-    ctx = RuleContext(spec, catalog)
-    issues = [issue for rule in RULES for issue in rule(ctx)]
-    return ValidationReport(spec, issues)
+    issues, raw, broken = check_text(raw)
+    try:
+        spec = PipelineSpec.model_validate(raw)
+    except ValidationError as exc:
+        issues += issues_from_validation_error(exc, raw)
+        repair = best_effort_spec(raw, exc)
+        if repair is None:
+            return ValidationReport(None, issues)
+        spec, broken = repair.spec, broken + repair.broken
+        placeholders, untrusted = repair.placeholder_ids, repair.untrusted_codes
+    else:
+        placeholders, untrusted = set(), set()
+    for issue in run_rules(RuleContext(spec, catalog)):
+        if under(issue.path, broken) or issue.code in untrusted:
+            continue  # about a part that was repaired: its own issue says what is wrong
+        issues.append(replace(issue, node=None) if issue.node in placeholders else issue)
+    return ValidationReport(None if broken else spec, issues)
+
+
+def run_rules(ctx: RuleContext) -> list[Issue]:
+    return [issue for rule in RULES for issue in rule(ctx)]
 
 
 def read_pipeline_file(path: str | Path) -> dict[str, Any]:
-    """The JSON of a pipeline file; a clear SpecError when it is not JSON."""
+    """The JSON of a pipeline file; a SpecError when it is not strict JSON (duplicate keys included)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise SpecError(str(path), [Issue("unreadable-file", "$", str(exc), "check the path")]) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError(str(path), [Issue("bad-json", "$", f"not UTF-8 text: {exc}", "save the file as UTF-8")]) from None
+    return parse_pipeline_json(data, source=str(path))
+
+
+def parse_pipeline_json(data: bytes | str, source: str = "<request>") -> dict[str, Any]:
+    """A pipeline document from JSON text (a file's or a request body's raw bytes).
+
+    Raises SpecError (every issue with its JSON path) for text that is not UTF-8, not JSON,
+    repeats a key, holds NaN/Infinity or overflowing numbers, or is not an object.
+    """
     try:
-        raw = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except RecursionError:
-        raise SpecError(str(path), [Issue("bad-json", "$", "nested too deeply", "flatten the JSON")]) from None
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):
-            raise SpecError(str(path), [Issue("bad-json", "$", str(exc), "use finite numbers")]) from None
-        issue = Issue(
-            "bad-json", "$", f"not valid JSON at line {exc.lineno}, col {exc.colno}: {exc.msg}",
-            "fix the JSON syntax there",
-        )
-        raise SpecError(str(path), [issue]) from None
+        raw = parse_json_text(data)
+    except JsonTextError as exc:
+        raise SpecError(source, exc.issues) from None
     if not isinstance(raw, dict):
-        raise SpecError(str(path), [Issue("bad-json", "$", "a pipeline is a JSON object", "wrap it in {...}")])
+        raise SpecError(source, [Issue("bad-json", "$", "a pipeline is a JSON object", "wrap it in {...}")])
     return raw
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON (and cannot reach a DAG file)")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e400 parses as inf, which cannot reach a DAG file either
-        raise ValueError(f"{text} is too large for a number")
-    return value
+def validate_pipeline_json(data: bytes | str, catalog: ComponentCatalog) -> ValidationReport:
+    """What the editor calls on a request body: a report for any bytes at all, never an exception."""
+    try:
+        raw = parse_pipeline_json(data)
+    except SpecError as exc:
+        return ValidationReport(None, exc.issues)
+    return validate_pipeline(raw, catalog)
 
 
 def load_pipeline(path: str | Path, catalog: ComponentCatalog) -> PipelineSpec:

@@ -20,9 +20,23 @@ class ResolvedEdge:
 
 @dataclass
 class RuleContext:
+    """Rules read the spec through this; check_edges fills in what it learns about the edges.
+
+    An edge the rules cannot fully resolve (a bad or dangling end, an unknown port or component,
+    mismatched port types) is reported once by check_edges. It still shows the user's intent: the
+    input it points at counts as connected (no "missing input"), its source node counts as an
+    upstream table, and an unreadable source makes the upstream tables of that input unknown.
+    """
+
     spec: PipelineSpec
     catalog: ComponentCatalog
     edges: list[ResolvedEdge] = field(default_factory=list)
+    # (node, input port) -> upstream node ids of edges that are not sound; None: unreadable source.
+    loose_inputs: dict[tuple[str, str], set[str | None]] = field(default_factory=dict)
+    # Nodes an edge points at through an input port they do not have: their inputs are unknown.
+    loose_targets: set[str] = field(default_factory=set)
+    # Node to node, over sound edges and edges whose ports cannot be checked (unknown component).
+    graph_edges: set[tuple[str, str]] = field(default_factory=set)
 
     def node_path(self, index: int, *parts: str) -> str:
         return f"$.nodes[{index}]" + "".join(f".{p}" for p in parts)
@@ -53,19 +67,28 @@ class RuleContext:
             index.setdefault(node.id, i)
         return index
 
-    def upstream_of(self, node_id: str, port: str | None = None) -> list[str]:
-        """Ids of the nodes wired into `node_id` (into `port` only, when given), sorted.
+    def upstream_of(self, node_id: str, port: str) -> list[str] | None:
+        """Ids of the nodes wired into `node_id`'s input `port`, sorted; None when an edge into it
+        cannot be read (the tables it brings are unknown).
 
-        Read only after check_edges has recorded the sound edges (the index is built once).
+        Read only after check_edges has recorded the edges (the index is built once).
         """
-        index = self._upstream_index
-        if port is not None:
-            return sorted(index.get((node_id, port), ()))
-        return sorted({src for (target, _), sources in index.items() if target == node_id for src in sources})
+        if node_id in self.loose_targets:
+            return None
+        sources = self._upstream_index.get((node_id, port), set())
+        if None in sources:
+            return None
+        return sorted(sources)
+
+    def is_connected(self, node_id: str, port: str) -> bool:
+        """Whether any edge, sound or not, points at this input (or may: see loose_targets)."""
+        return node_id in self.loose_targets or (node_id, port) in self._upstream_index
 
     @cached_property
-    def _upstream_index(self) -> dict[tuple[str, str], set[str]]:
-        index: dict[tuple[str, str], set[str]] = {}
+    def _upstream_index(self) -> dict[tuple[str, str], set[str | None]]:
+        index: dict[tuple[str, str], set[str | None]] = {}
         for edge in self.edges:
             index.setdefault((edge.target.node, edge.target.port), set()).add(edge.source.node)
+        for target, sources in self.loose_inputs.items():
+            index.setdefault(target, set()).update(sources)
         return index

@@ -12,15 +12,18 @@ from jimu.validate.context import ResolvedEdge, RuleContext
 
 
 def check_edges(ctx: RuleContext) -> Iterator[Issue]:
-    """Checks each edge and records the sound ones in ctx.edges for later rules."""
+    """Checks each edge; records the sound ones in ctx.edges and the others' intent (see RuleContext)."""
     for i, edge in enumerate(ctx.spec.edges):
-        source = yield from _end(ctx, i, "from", edge.source, "outputs")
-        target = yield from _end(ctx, i, "to", edge.target, "inputs")
-        if source is None or target is None:
-            continue
-        out_port = ctx.components[source.node].spec.output(source.port)
-        in_port = ctx.components[target.node].spec.input(target.port)
-        if out_port.type != in_port.type:
+        source, source_ok = yield from _end(ctx, i, "from", edge.source, "outputs")
+        target, target_ok = yield from _end(ctx, i, "to", edge.target, "inputs")
+        if source is not None and target is not None and source_ok is not False and target_ok is not False:
+            ctx.graph_edges.add((source.node, target.node))  # a cycle needs no known ports
+        if source_ok and target_ok:
+            out_port = ctx.components[source.node].spec.output(source.port)
+            in_port = ctx.components[target.node].spec.input(target.port)
+            if out_port.type == in_port.type:
+                ctx.edges.append(ResolvedEdge(i, source, target))
+                continue
             yield Issue(
                 "port-type-mismatch",
                 f"$.edges[{i}]",
@@ -28,18 +31,24 @@ def check_edges(ctx: RuleContext) -> Iterator[Issue]:
                 f"connect {target} to a {in_port.type} output instead",
                 target.node,
             )
-            continue
-        ctx.edges.append(ResolvedEdge(i, source, target))
+        if target_ok:
+            ctx.loose_inputs.setdefault(tuple(target), set()).add(source.node if source else None)
+        elif target is not None and target_ok is False and target.node in ctx.node_index:
+            ctx.loose_targets.add(target.node)
 
 
 def _end(ctx: RuleContext, i: int, key: str, text: str, side: str):
-    """Parse and resolve one end of edge i; yields issues, returns the PortRef or None."""
+    """Parse and resolve one end of edge i; yields issues, returns (PortRef or None, resolved).
+
+    resolved is True (node and port exist), None (the node's component is unknown, so its ports
+    cannot be checked) or False (a problem reported here).
+    """
     path = f"$.edges[{i}].{key}"
     try:
         ref = PortRef.parse(text)
     except ValueError as exc:
         yield Issue("bad-edge-ref", path, str(exc), "write it as node_id.port_name")
-        return None
+        return None, False
     if ref.node not in ctx.node_index:
         yield Issue(
             "dangling-edge",
@@ -47,10 +56,10 @@ def _end(ctx: RuleContext, i: int, key: str, text: str, side: str):
             f"edge {key!r} names node {ref.node!r}, which does not exist",
             "remove the edge or add the node",
         )
-        return None
+        return ref, False
     comp = ctx.components.get(ref.node)
     if comp is None:  # reported by check_component_refs
-        return None
+        return ref, None
     ports = getattr(comp.spec, side)
     if not any(p.name == ref.port for p in ports):
         names = ", ".join(p.name for p in ports) or "none"
@@ -61,8 +70,8 @@ def _end(ctx: RuleContext, i: int, key: str, text: str, side: str):
             f"use one of its {side}: {names}",
             ref.node,
         )
-        return None
-    return ref
+        return ref, False
+    return ref, True
 
 
 def check_inputs(ctx: RuleContext) -> Iterator[Issue]:
@@ -77,7 +86,7 @@ def check_inputs(ctx: RuleContext) -> Iterator[Issue]:
         for port in comp.spec.inputs:
             edges = wired.get((node.id, port.name), [])
             sources = [str(e.source) for e in edges]
-            if not edges and port.required:
+            if not ctx.is_connected(node.id, port.name) and port.required:
                 yield Issue(
                     "missing-input",
                     ctx.node_path(i),
@@ -105,8 +114,8 @@ def check_inputs(ctx: RuleContext) -> Iterator[Issue]:
 
 def check_cycles(ctx: RuleContext) -> Iterator[Issue]:
     downstream: dict[str, set[str]] = defaultdict(set)
-    for edge in ctx.edges:
-        downstream[edge.source.node].add(edge.target.node)
+    for source, target in ctx.graph_edges:
+        downstream[source].add(target)
     for component in strongly_connected(sorted(ctx.node_index), downstream):
         if len(component) > 1 or component[0] in downstream[component[0]]:
             first = min(component, key=ctx.node_index.__getitem__)

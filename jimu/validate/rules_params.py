@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 import jsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.validators import validator_for
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
@@ -39,17 +40,30 @@ def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _validator_for(schema_json: str) -> Draft202012Validator:
+def _validator_for(schema_json: str, airflow: bool) -> jsonschema.protocols.Validator:
     import json
 
+    schema = json.loads(schema_json)
     # An empty registry: a "$ref" to a URL must not make validation fetch it over the network.
-    return Draft202012Validator(json.loads(schema_json), registry=Registry())
+    if not airflow:
+        return Draft202012Validator(schema, registry=Registry())
+    # What Airflow's Param.resolve runs: jsonschema.validate(value, schema, format_checker=FormatChecker()),
+    # which picks the draft from "$schema" (2020-12 without one) and checks "format".
+    cls = validator_for(schema, default=Draft202012Validator)
+    return cls(schema, registry=Registry(), format_checker=FormatChecker())
 
 
 def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
     import json
 
-    return _validator_for(json.dumps(schema, sort_keys=True))
+    return _validator_for(json.dumps(schema, sort_keys=True), False)
+
+
+def airflow_param_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """The validator Airflow applies to a Param's value (formats checked), without network access."""
+    import json
+
+    return _validator_for(json.dumps(schema, sort_keys=True), True)
 
 
 def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
@@ -69,7 +83,7 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
             )
             continue
         try:
-            Draft202012Validator.check_schema(schema)
+            validator_for(schema, default=Draft202012Validator).check_schema(schema)
         except jsonschema.SchemaError as exc:
             yield Issue(
                 "bad-param-schema", path, f"not a valid JSON Schema: {exc.message}",
@@ -89,7 +103,7 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
             )
             continue
         try:
-            errors = list(schema_validator(schema).iter_errors(schema["default"]))
+            errors = list(airflow_param_validator(schema).iter_errors(schema["default"]))
         except (Unresolvable, RecursionError) as exc:
             problem = "its \"$ref\" refers back to itself" if isinstance(exc, RecursionError) else exc
             yield Issue(
@@ -101,7 +115,7 @@ def check_pipeline_params(ctx: RuleContext) -> Iterator[Issue]:
             yield Issue(
                 "bad-param-default", f"{path}.default",
                 f"default {schema['default']!r} does not fit its schema: {err.message}",
-                "change the default or the schema",
+                "change the default or the schema (Airflow checks the default against it, \"format\" included)",
             )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.tokens import TokenType
 
 from jimu.errors import Issue
 from jimu.refs import param_reference
@@ -37,8 +39,10 @@ def check_sql(ctx: RuleContext) -> Iterator[Issue]:
                 continue  # a wrong type or unknown param reference is reported by the param rules
             path = ctx.node_path(i, "params", key)
             tables_input = prop.get(TABLES_INPUT_KEY)
-            allowed = ctx.upstream_of(node.id, tables_input) if tables_input else None
-            yield from check_query(ctx, node.id, path, sql, dialect, allowed)
+            # Upstream tables are all such a query may read (DuckDB runs it with external access off).
+            local = isinstance(tables_input, str)
+            allowed = ctx.upstream_of(node.id, tables_input) if local else None
+            yield from check_query(ctx, node.id, path, sql, dialect, allowed, local)
 
 
 def _dialect(ctx, node, comp) -> str | None:
@@ -54,9 +58,14 @@ def _dialect(ctx, node, comp) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def check_query(ctx, node_id, path, sql, dialect, allowed_tables) -> Iterator[Issue]:
+def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -> Iterator[Issue]:
+    """One query: it parses, is a single SELECT, binds known params and reads what it may.
+
+    allowed_tables: the upstream node ids it may read (None: unknown, not checked); local: the
+    query runs in DuckDB over upstream tables only, so files, URLs and table functions are refused.
+    """
     try:
-        sqlglot.Dialect.get_or_raise(dialect)
+        sql_dialect = sqlglot.Dialect.get_or_raise(dialect)
     except ValueError:
         yield Issue(
             "unknown-sql-dialect", path.rsplit(".", 1)[0] + ".dialect",
@@ -65,7 +74,7 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables) -> Iterator[Is
         )
         return
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
+        statements = sqlglot.parse(sql, read=dialect)
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         yield Issue(
@@ -81,15 +90,147 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables) -> Iterator[Is
             "look for an unclosed quote, comment or identifier", node_id,
         )
         return
-    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+    if len(statements) == 1 and isinstance(statements[0], exp.Query):  # the usual case: no tokens needed
+        starts = [None]
+    else:
+        starts = _statement_starts(sql, sql_dialect)
+        starts += [None] * (len(statements) - len(starts))
+    found = [(s, start) for s, start in zip(statements, starts, strict=False) if s is not None]
+    for statement, start in found:
+        if not _is_statement(statement, start):
+            # sqlglot reads "FOO bar" as an expression: no statement starts with a name or a value.
+            line, col = _line_col(sql, start.start) if start else ("?", "?")
+            yield Issue(
+                "sql-syntax", path,
+                f"SQL does not parse as {dialect} at line {line}, col {col}: "
+                f"{(start.text if start else sql.strip()[:20])!r} does not start a statement",
+                "start the query with SELECT (or WITH ... SELECT)", node_id,
+            )
+            return
+    if len(found) != 1 or not isinstance(found[0][0], exp.Query):
+        kinds = [_statement_kind(s) for s, _ in found]
+        if not kinds:
+            what = "no statement"
+        elif len(kinds) == 1:
+            what = f"{_article(kinds[0])} {kinds[0]} statement"
+        else:
+            what = f"{len(kinds)} statements ({', '.join(kinds)})"
         yield Issue(
             "sql-not-a-query", path,
-            f"expected one SELECT query, found {len(statements)} statement(s)",
+            f"expected one SELECT query, found {what}",
             "write a single SELECT (WITH ... SELECT is fine); its result is the node's output",
             node_id,
         )
         return
-    yield from _check_names(ctx, node_id, path, statements[0], allowed_tables)
+    query = found[0][0]
+    outside = list(_outside_reads(query)) if local else []
+    if outside:
+        yield Issue(
+            "sql-reads-outside", path,
+            f"SQL reads {', '.join(outside)}: a query here reads only its upstream tables (DuckDB runs it "
+            "with file and network access off)",
+            "load the data with a load_table node, connect it to this node's tables input and read it by "
+            "that node's id",
+            node_id,
+        )
+    yield from _check_names(ctx, node_id, path, query, allowed_tables)
+
+
+# Table functions that read nothing outside the query.
+PURE_TABLE_FUNCTIONS = (exp.GenerateSeries, exp.Unnest, exp.ExplodingGenerateSeries)
+# Functions that read files, URLs, other databases or the environment (DuckDB and its extensions).
+OUTSIDE_FUNCTIONS = frozenset({
+    "glob", "getenv", "sniff_csv", "parquet_metadata", "parquet_schema", "parquet_file_metadata",
+    "parquet_kv_metadata", "parquet_bloom_probe", "iceberg_metadata", "iceberg_snapshots", "st_read",
+    "sqlite_attach", "postgres_attach", "mysql_attach", "postgres_query", "mysql_query", "http_get",
+    "http_post", "load_aws_credentials", "duckdb_secrets", "json_execute_serialized_sql", "query_table",
+    "query",
+})
+FILE_LIKE = re.compile(r"[./\\:*?~]")
+
+
+def _outside_reads(query: exp.Expression) -> Iterator[str]:
+    """What a query reads beyond its upstream tables: files, URLs, table functions."""
+    seen, table_functions = [], set()
+    for node in query.find_all(exp.Table, exp.Func):
+        if isinstance(node, exp.Table):
+            target = node.this
+            if isinstance(target, exp.Identifier) and FILE_LIKE.search(target.name):
+                what = f"the file or URL {target.name!r}"
+            elif isinstance(target, exp.Func) and not isinstance(target, PURE_TABLE_FUNCTIONS):
+                table_functions.add(id(target))
+                what = f"the table function {_call_text(target)}"
+            else:
+                continue
+        else:
+            name = _function_name(node)
+            if id(node) in table_functions or not (
+                name in OUTSIDE_FUNCTIONS or name.startswith("read_") or name.endswith("_scan")
+            ):
+                continue
+            what = _call_text(node)
+        if what not in seen:
+            seen.append(what)
+    return iter(seen)
+
+
+def _function_name(func: exp.Func) -> str:
+    if isinstance(func, exp.Anonymous):
+        return str(func.this).lower()
+    return func.sql_name().lower()
+
+
+def _call_text(func: exp.Func) -> str:
+    """read_csv('x.csv'), naming the first path-like argument when there is one."""
+    name = _function_name(func)
+    literal = next((lit.this for lit in func.find_all(exp.Literal) if lit.is_string), None)
+    return f"{name}({literal!r})" if literal is not None else f"{name}(...)"
+
+
+def _statement_starts(sql: str, dialect) -> list:
+    """The first token of each statement sqlglot.parse returns (None for an empty one)."""
+    try:
+        tokens = dialect.tokenize(sql)
+    except SqlglotError:
+        return []
+    starts, current = [], None
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            starts.append(current)
+            current = None
+        elif current is None:
+            current = token
+    if current is not None or not starts:
+        starts.append(current)
+    return starts
+
+
+_NOT_A_STATEMENT_START = frozenset({
+    TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.NATIONAL_STRING,
+    TokenType.PARAMETER, TokenType.PLACEHOLDER, TokenType.STAR, TokenType.DASH, TokenType.PLUS,
+})
+
+
+def _is_statement(statement: exp.Expression, start) -> bool:
+    if isinstance(statement, exp.Query | exp.Command):
+        return True
+    return start is None or start.token_type not in _NOT_A_STATEMENT_START
+
+
+def _statement_kind(statement: exp.Expression) -> str:
+    if isinstance(statement, exp.Command):
+        return str(statement.this).upper()
+    if isinstance(statement, exp.Query):
+        return "SELECT"
+    return statement.key.upper()
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "AEIOU" else "a"
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _check_names(ctx, node_id, path, query, allowed_tables) -> Iterator[Issue]:
@@ -105,7 +246,11 @@ def _check_names(ctx, node_id, path, query, allowed_tables) -> Iterator[Issue]:
             )
     if allowed_tables is None:
         return
-    for table in sorted({t.name for t in query.find_all(exp.Table) if t.name} - ctes):
+    named = {
+        t.name for t in query.find_all(exp.Table)
+        if t.name and isinstance(t.this, exp.Identifier) and not FILE_LIKE.search(t.name)
+    }
+    for table in sorted(named - ctes):
         if table not in allowed_tables:
             yield Issue(
                 "unknown-sql-table", path,

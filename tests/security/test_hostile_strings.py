@@ -63,6 +63,7 @@ MEGABYTE = 1024 * 1024
 # checked in-process rather than through a real exec.
 MAX_ARG_STRLEN = 128 * 1024
 AIRFLOW_TAG_MAX_LEN = 100
+DISPLAY_NAME_MAX_LEN = 2000
 EXAMPLES = int(os.environ.get("JIMU_SECURITY_EXAMPLES", "25"))
 TOKENIZE_LIMIT = 2 * MEGABYTE
 
@@ -259,20 +260,21 @@ def megabyte_text(seed: str) -> str:
 
 
 def huge_case() -> Case:
-    """Every user-text field 1 MB long (tags excepted: Airflow caps a tag at 100 characters)."""
+    """Every user-text field 1 MB long, except what Airflow caps: tags (100 characters) and the
+    DAG and task titles (display names, stored in 2000-character columns)."""
     big = {name: megabyte_text(name) for name in (
         "title", "description", "param_title", "d0", "d1", "d2", "e0", "e1", "free", "comment",
         "blob", "t0", "t1", "nd0", "nd1", "text", "key", "item", "sql", "source", "conf",
     )}
     return build_case(
-        title=big["title"], description=big["description"],
+        title=big["title"][:DISPLAY_NAME_MAX_LEN], description=big["description"],
         tags=[PAYLOADS[0] * AIRFLOW_TAG_MAX_LEN, "".join(PAYLOADS)[:AIRFLOW_TAG_MAX_LEN]],
         param_title=big["param_title"], param_descriptions=[big["d0"], big["d1"], big["d2"]],
         enum=[big["e0"], big["e1"]], free_default=big["free"], comment=big["comment"],
         blob_default={big["key"][:1000]: big["blob"]},
         choice_extras={"kwargs": big["blob"], "value": [big["blob"]]},
         blob_extras={"schema": big["blob"], big["key"]: big["blob"]},
-        node_titles=[big["t0"], big["t1"]], node_descriptions=[big["nd0"], big["nd1"]],
+        node_titles=[big["t0"][:DISPLAY_NAME_MAX_LEN], big["t1"][:DISPLAY_NAME_MAX_LEN]], node_descriptions=[big["nd0"], big["nd1"]],
         text=big["text"], nested={big["key"]: [big["item"], {"k": big["item"]}]},
         items=[big["item"], 1, None], number=1.5, sql_text=big["sql"], source=big["source"],
         run_id="manual__" + "{{ 7*7 }}" * 1000,
@@ -629,14 +631,24 @@ def test_megabyte_strings_reach_components_as_data(hostile_catalog, monkeypatch,
 # ---------------------------------------------------------------------------------------------
 # ids are identifiers, never free text
 
-# The documented id rules (the validator's hints): what a hostile id may never get past.
-VALID_PIPELINE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-VALID_NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# The documented id rules (the validator's hints): what a hostile id may never get past. Always
+# fullmatch: with re.match, "$" also matches before a final newline, so "load\n" looked valid.
+VALID_PIPELINE_ID = re.compile(r"[a-z][a-z0-9_-]{0,62}")
+VALID_NODE_ID = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+# What a pattern written with re.match and "$" let through, and other invisible characters.
+LINE_ENDS = ["\n", "\r", "\r\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\t", " ", "\ufeff", "\u200b"]
+
 
 HOSTILE_IDS = st.one_of(
     st.sampled_from([p for p in PAYLOADS if p]),
     hostile_text.filter(bool),
     st.sampled_from(["a" * 64, "A", "1abc", "_x", "x y", "x.y", "x\n", "x\x00", "é", "dag", "class", "import"]),
+    # A valid id with a line end or other invisible character before or after it.
+    st.builds(
+        lambda valid, mark, at_end: valid + mark if at_end else mark + valid,
+        st.from_regex(VALID_NODE_ID, fullmatch=True), st.sampled_from(LINE_ENDS), st.booleans(),
+    ),
 )
 
 
@@ -655,7 +667,7 @@ def issue_codes(report) -> set[str]:
 @settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(bad=HOSTILE_IDS)
 def test_hostile_pipeline_ids_are_rejected(bad, hostile_catalog):
-    assume(not VALID_PIPELINE_ID.match(bad))
+    assume(not VALID_PIPELINE_ID.fullmatch(bad))
     report = validate_pipeline(minimal_pipeline(bad, "ok_node"), hostile_catalog)
     assert not report.ok
     assert issue_codes(report) == {"bad-pipeline-id"}, report.issues
@@ -666,7 +678,7 @@ def test_hostile_pipeline_ids_are_rejected(bad, hostile_catalog):
 @settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(bad=HOSTILE_IDS)
 def test_hostile_node_ids_are_rejected(bad, hostile_catalog):
-    assume(not VALID_NODE_ID.match(bad) or bad in {"dag", "class", "import"})
+    assume(not VALID_NODE_ID.fullmatch(bad) or bad in {"dag", "class", "import"} or bad.endswith("_"))
     raw = minimal_pipeline("ok_pipeline", bad)
     raw["nodes"].append({"id": "sink", "component": "echo_params@1.0.0", "params": {}})
     raw["edges"] = []
@@ -680,7 +692,7 @@ def test_hostile_node_ids_are_rejected(bad, hostile_catalog):
 @settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(bad=HOSTILE_IDS)
 def test_hostile_param_names_and_edge_refs_are_rejected(bad, hostile_catalog):
-    assume(not VALID_NODE_ID.match(bad))
+    assume(not VALID_NODE_ID.fullmatch(bad))
     raw = minimal_pipeline("ok_pipeline", "ok_node")
     raw["params"] = {bad: {"type": "string", "default": "x"}}
     raw["edges"] = [{"from": f"{bad}.out", "to": f"ok_node.{bad}"}]
@@ -770,6 +782,134 @@ def test_run_ids_that_look_like_options_stay_values(run_id):
     args = entry.parse_args(pod + ["--component-dir", "--"])
     assert (args.invocation, args.run_id, args.params, args.component_dir) == ("{}", run_id, '{"p": "--"}', "--")
     assert entry.parse_args([f"--run-id={run_id}", "--invocation-file=f"]).run_id == run_id
+
+
+def spoil(valid: str, mark: str, where: str) -> str:
+    return {"end": valid + mark, "start": mark + valid, "middle": valid[:1] + mark + valid[1:]}[where]
+
+
+# Every field a pattern guards: (where the bad text goes, the JSON path the issue must name).
+GUARDED_FIELDS = [
+    "pipeline_id", "node_id", "param_name", "edge_from_node", "edge_from_port", "edge_to_node", "edge_to_port",
+    "component_name", "component_version", "toleration_key", "toleration_value", "node_toleration_key",
+    "cpu", "memory", "cpu_limit", "memory_limit", "node_cpu", "node_selector_key", "node_selector_value",
+]
+
+
+def plant(field: str, valid: str, bad: str) -> tuple[dict, str]:
+    """A valid spec with `bad` in `field` (`valid` where the field needs a well-formed neighbour)."""
+    raw = {
+        "id": "ok_pipeline",
+        "params": {"ok": {"type": "string", "default": "x"}},
+        "defaults": {"resources": {}},
+        "nodes": [
+            {"id": "load", "component": "load_table@1.0.0", "params": {"uri": "a.csv"}},
+            {"id": "query", "component": "sql@1.0.0", "params": {"query": "SELECT * FROM load"}},
+        ],
+        "edges": [{"from": "load.table", "to": "query.tables"}],
+    }
+    res = raw["defaults"]["resources"]
+    if field == "pipeline_id":
+        raw["id"] = bad
+        return raw, "$.id"
+    if field == "node_id":
+        raw["nodes"][0]["id"] = bad
+        raw["edges"] = []
+        return raw, "$.nodes[0].id"
+    if field == "param_name":
+        raw["params"][bad] = {"type": "string", "default": "x"}
+        return raw, f"$.params.{bad}"
+    if field.startswith("edge_"):
+        _, end, part = field.split("_")
+        key = "from" if end == "from" else "to"
+        node, port = raw["edges"][0][key].split(".")
+        raw["edges"][0][key] = f"{bad}.{port}" if part == "node" else f"{node}.{bad}"
+        return raw, f"$.edges[0].{key}"
+    if field.startswith("component_"):
+        raw["nodes"][0]["component"] = f"{bad}@1.0.0" if field.endswith("name") else f"load_table@{bad}"
+        return raw, "$.nodes[0].component"
+    if field in ("toleration_key", "toleration_value"):
+        res["tolerations"] = [{"key": bad if field.endswith("key") else "gpu", "value": bad if field.endswith("value") else "yes"}]
+        return raw, f"$.defaults.resources.tolerations[0].{field.split('_')[1]}"
+    if field == "node_toleration_key":
+        raw["nodes"][1]["resources"] = {"tolerations": [{"key": bad, "operator": "Exists"}]}
+        return raw, "$.nodes[1].resources.tolerations[0].key"
+    if field in ("cpu", "memory", "cpu_limit", "memory_limit"):
+        res[field] = bad
+        return raw, f"$.defaults.resources.{field}"
+    if field == "node_cpu":
+        raw["nodes"][1]["resources"] = {"cpu": bad}
+        return raw, "$.nodes[1].resources.cpu"
+    if field == "node_selector_key":
+        res["node_selector"] = {bad: "a100"}
+        return raw, f"$.defaults.resources.node_selector.{bad}"
+    res["node_selector"] = {"pool": bad}
+    return raw, "$.defaults.resources.node_selector.pool"
+
+
+VALID_TEXT = {
+    "component_version": st.sampled_from(["1.0.0"]),
+    "toleration_key": st.sampled_from(["gpu", "nvidia.com/gpu", "example.com/x-y_z"]),
+    "node_toleration_key": st.sampled_from(["gpu", "nvidia.com/gpu"]),
+    "toleration_value": st.sampled_from(["yes", "a100", "x.y"]),
+    "node_selector_key": st.sampled_from(["pool", "example.com/gpu"]),
+    "node_selector_value": st.sampled_from(["a100", "x-y.z"]),
+    **{f: st.sampled_from(["500m", "1", "2Gi", "1.5"]) for f in ("cpu", "memory", "cpu_limit", "memory_limit", "node_cpu")},
+    "component_name": st.sampled_from(["load_table"]),
+    "edge_from_node": st.sampled_from(["load"]), "edge_to_node": st.sampled_from(["query"]),
+    "edge_from_port": st.sampled_from(["table"]), "edge_to_port": st.sampled_from(["tables"]),
+}
+
+
+@settings(max_examples=4 * EXAMPLES, deadline=None, database=None)
+@given(
+    field=st.sampled_from(GUARDED_FIELDS),
+    data=st.data(),
+    mark=st.sampled_from(LINE_ENDS),
+    where=st.sampled_from(["end", "start", "middle"]),
+)
+@example(field="pipeline_id", data=None, mark="\n", where="end")
+@example(field="node_id", data=None, mark="\n", where="end")
+@example(field="cpu", data=None, mark="\n", where="end")
+def test_line_ends_in_guarded_fields_are_refused(field, data, mark, where, catalog):
+    """Each field a grammar guards refuses a valid value with a line end (or NUL, a Unicode line
+    separator, a BOM...) before, inside or after it, naming the field's JSON path."""
+    grammar = VALID_TEXT.get(field, st.from_regex(VALID_NODE_ID, fullmatch=True).filter(lambda t: not t.endswith("_")))
+    valid = data.draw(grammar) if data is not None else "ok"
+    if field == "cpu" and data is None:
+        valid = "1Gi"
+    bad = spoil(valid, mark, where)
+    raw, path = plant(field, valid, bad)
+    report = validate_pipeline(raw, catalog)
+    assert not report.ok, (field, bad)
+    paths = {i.path for i in report.issues if i.severity == "error"}
+    assert path in paths, (field, bad, [str(i) for i in report.issues])
+    assert all(i.hint for i in report.issues)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
+@given(field=st.sampled_from(GUARDED_FIELDS), data=st.data())
+def test_valid_guarded_fields_compile_and_import(field, data, catalog, tmp_path_factory):
+    """The other side: the same fields with valid values pass, and the DAG imports in both profiles."""
+    grammar = VALID_TEXT.get(field, st.from_regex(VALID_NODE_ID, fullmatch=True).filter(lambda t: not t.endswith("_")))
+    valid = data.draw(grammar)
+    raw, _ = plant(field, valid, valid)
+    if field == "node_id":
+        raw["nodes"][1]["params"]["query"] = "SELECT 1 AS x"
+    if field == "edge_from_node" or field == "edge_to_node":
+        return  # the only node names are fixed here
+    report = validate_pipeline(raw, catalog)
+    if field in ("component_name", "component_version", "param_name") and not report.ok:
+        return  # an unknown component or an unused param name is another matter
+    assert report.ok, (field, valid, [str(i) for i in report.issues])
+    from airflow.dag_processing.dagbag import DagBag
+
+    folder = tmp_path_factory.mktemp("guarded")
+    for profile in PROFILES:
+        path = folder / f"{profile}.py"
+        path.write_text(compile_pipeline(report.spec, catalog, BUILTIN_PROFILES[profile]), encoding="utf-8")
+        bag = DagBag(dag_folder=str(path), safe_mode=False)
+        assert bag.import_errors == {}, bag.import_errors
 
 
 def test_marker_never_created():
