@@ -167,6 +167,7 @@ def cmd_compile_all(args) -> int:
 
 def parse_param_args(pairs: list[str], spec) -> dict:
     """--param name=value pairs, values as JSON when they parse, checked against the param schemas."""
+    from jimu.spec.strict_json import JsonTextError, parse_json_text
     from jimu.validate.rules_params import schema_validator
 
     values, issues = {}, []
@@ -179,10 +180,18 @@ def parse_param_args(pairs: list[str], spec) -> dict:
             known = ", ".join(sorted(spec.params)) or "none"
             issues.append(Issue("unknown-pipeline-param", f"--param {name}", f"pipeline {spec.id!r} has no param {name!r}", f"use one of: {known}"))
             continue
+        if any("\ud800" <= ch <= "\udfff" for ch in text):  # undecodable bytes in argv
+            issues.append(Issue("bad-param-arg", f"--param {name}", "the value is not valid UTF-8 text",
+                                "pass the value as UTF-8"))
+            continue
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            value = text
+            value = parse_json_text(text)
+        except JsonTextError as exc:
+            repeated = [i for i in exc.issues if i.code == "duplicate-json-key"]
+            if repeated:  # JSON meant as JSON: never let the last of two keys win silently
+                issues += [Issue(i.code, f"--param {name} {i.path}", i.message, i.hint) for i in repeated]
+                continue
+            value = text  # not JSON: the text itself
         if spec.params[name].get("type") == "string" and not isinstance(value, str):
             value = text
         for err in schema_validator(spec.params[name]).iter_errors(value):

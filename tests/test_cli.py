@@ -67,3 +67,15 @@ def test_not_json_is_reported_with_line_and_column(tmp_path):
     proc = jimu("validate", str(bad))
     assert proc.returncode == 1
     assert "line 2" in proc.stdout and "col" in proc.stdout
+
+
+def test_run_refuses_param_json_with_a_repeated_key_before_running(tmp_path):
+    """Class: --param values that are JSON objects repeating a key, and bytes that are not UTF-8."""
+    proc = jimu("run", str(EXAMPLE), "--param", 'export_file={"a": 1, "a": 2}')
+    assert proc.returncode == 1
+    assert "appears more than once" in proc.stderr and "--param export_file $.a" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
+    raw = subprocess.run([str(JIMU).encode(), b"run", str(EXAMPLE).encode(), b"--param", b"export_file=\xff.csv"],
+                         capture_output=True, env=env, timeout=120)
+    assert raw.returncode == 1 and b"not valid UTF-8" in raw.stderr and b"Traceback" not in raw.stderr

@@ -6,7 +6,6 @@ storage base and the Secret with storage credentials come from a profile file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -16,11 +15,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from jimu.errors import Issue, SpecError
 from jimu.home import jimu_home
 from jimu.spec.base import SpecModel
+from jimu.spec.kubernetes_names import label_value_problems, qualified_name_problems
 from jimu.spec.pydantic_issues import issues_from_validation_error
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
-LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$"
 IMAGE_PREFIX = r"^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9._/-]*$"
 # Starts with a separator pipeline ids cannot contain ('.'), or '_'/'-'; dag ids allow [A-Za-z0-9_.-].
 DAG_ID_SUFFIX = r"^([._-][a-z0-9]([a-z0-9_.-]{0,30}[a-z0-9])?)?$"
@@ -87,13 +86,13 @@ class DeploymentProfile(SpecModel):
     @field_validator("labels")
     @classmethod
     def _labels_are_kubernetes_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        # The API server's own rules (qualified name keys, 63-character values): a label the
+        # cluster refuses would fail every pod of every pipeline compiled with this profile.
         for key, value in labels.items():
-            name = key.rsplit("/", 1)[-1]
-            if not name or not re.fullmatch(LABEL_VALUE, name) or not re.fullmatch(LABEL_VALUE, value):
-                raise ValueError(
-                    f"label {key!r}: {value!r} is not a Kubernetes label; use up to 63 letters, "
-                    "digits, '-', '_' or '.', starting and ending with a letter or digit"
-                )
+            problems = [f"key {p}" for p in qualified_name_problems(key)]
+            problems += [f"value {p}" for p in label_value_problems(value)]
+            if problems:
+                raise ValueError(f"label {key!r}: {value!r} is not a Kubernetes label: {'; '.join(problems)}")
         return labels
 
     def image(self, image: str) -> str:

@@ -167,7 +167,7 @@ def test_accepted_specs_import_in_airflow(raw, test_catalog, dags_dir):
         path.write_text(source, encoding="utf-8")
         bag = load_file(path)
         assert bag.import_errors == {}, f"{json.dumps(raw)[:2000]}\n{bag.import_errors}"
-        dag = bag.dags[raw["id"]]
+        dag = bag.dags[BUILTIN_PROFILES[profile].dag_id(raw["id"])]
         assert sorted(dag.task_ids) == sorted(n["id"] for n in raw["nodes"])
         DagSerialization.from_dict(json.loads(json.dumps(DagSerialization.to_dict(dag))))
         path.unlink()

@@ -32,3 +32,35 @@ def test_bad_profiles_name_the_field(tmp_path, body, field):
     with pytest.raises(SpecError) as err:
         load_profile(path)
     assert any(issue.path.startswith(f"$.{field}") for issue in err.value.issues), err.value
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("team", "a\n"),
+        ("team\n", "a"),
+        ("Example.com/team", "a"),  # prefix must be a lowercase DNS subdomain
+        ("/team", "a"),
+        ("a/b/team", "a"),
+        ("example.com/", "a"),
+        ("team", "x" * 64),
+        ("x" * 64, "a"),
+        ("team", "-a"),
+        ("team", "a b"),
+    ],
+)
+def test_profile_labels_follow_the_kubernetes_rules(tmp_path, key, value):
+    """Class: label keys and values the API server refuses (prefixes, lengths, edges, line ends)."""
+    import json
+
+    path = tmp_path / "p.yaml"
+    path.write_text(f"name: p\nkind: kubernetes\nlabels: {{{json.dumps(key)}: {json.dumps(value)}}}\n")
+    with pytest.raises(SpecError) as err:
+        load_profile(path)
+    assert any(issue.path.startswith("$.labels") for issue in err.value.issues), err.value
+
+
+def test_profile_labels_that_kubernetes_takes(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\nkind: kubernetes\nlabels: {example.com/team: data-1, cost_center: '', a.b: A.b_c}\n")
+    assert load_profile(path).labels == {"example.com/team": "data-1", "cost_center": "", "a.b": "A.b_c"}
