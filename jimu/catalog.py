@@ -8,15 +8,18 @@ user component; the catalog then reads every published version from the store.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from jimu.errors import ComponentError, SpecError
+from jimu.errors import ComponentError, JimuError, SpecError
+from jimu.registry.versions import version_key
 from jimu.spec import ComponentRef, ComponentSpec
 from jimu.spec.pydantic_issues import issues_from_validation_error
+from jimu.strict_yaml import load_yaml
 
 COMPONENT_PATH_ENV = "JIMU_COMPONENT_PATH"
 
@@ -40,9 +43,9 @@ def load_component(folder: Path, check_folder_name: bool = True) -> Component:
     """Read and check `folder/component.yaml` (snapshots live in version-named folders)."""
     spec_file = folder / "component.yaml"
     try:
-        raw = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ComponentError(f"{spec_file}: cannot read component spec: {exc}") from exc
+        raw = load_yaml(spec_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ComponentError(f"{spec_file}: cannot read component spec: {exc}") from None
     try:
         spec = ComponentSpec.model_validate(raw)
     except ValidationError as exc:
@@ -88,9 +91,24 @@ class ComponentCatalog:
 
     @classmethod
     def from_store(cls, store) -> ComponentCatalog:
-        return cls(
-            [load_component(store.snapshot(name, version), check_folder_name=False) for name, version, _ in store.entries()]
-        )
+        """Every readable published version; an unreadable snapshot is skipped with a warning."""
+        from jimu.registry.store import CatalogWarning
+
+        components = []
+        for name, version, _ in store.entries():
+            try:
+                folder = store.snapshot(name, version)
+                comp = load_component(folder, check_folder_name=False)
+                if comp.spec.ref != f"{name}@{version}":
+                    raise ComponentError(f"{folder / 'component.yaml'} is {comp.spec.ref}, not {name}@{version}")
+            except JimuError as exc:
+                warnings.warn(CatalogWarning(
+                    f"skipped {name}@{version}: {exc}; publish it again from its source folder "
+                    f"(jimu components publish DIR) to restore the snapshot"
+                ), stacklevel=2)
+                continue
+            components.append(comp)
+        return cls(components)
 
     def get(self, ref: str | ComponentRef) -> Component | None:
         if isinstance(ref, str):
@@ -108,15 +126,10 @@ class ComponentCatalog:
         return comp
 
     def versions(self, name: str) -> list[str]:
-        return sorted((r.version for r in self._by_ref if r.name == name), key=_semver_key)
+        return sorted((r.version for r in self._by_ref if r.name == name), key=version_key)
 
     def __iter__(self):
-        return iter(sorted(self._by_ref.values(), key=lambda c: (c.spec.name, _semver_key(c.spec.version))))
+        return iter(sorted(self._by_ref.values(), key=lambda c: (c.spec.name, version_key(c.spec.version))))
 
     def __len__(self) -> int:
         return len(self._by_ref)
-
-
-def _semver_key(version: str) -> tuple:
-    core = version.split("-")[0].split("+")[0]
-    return tuple(int(part) for part in core.split("."))

@@ -7,9 +7,12 @@ import gc
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from jimu.errors import Issue, JimuError, SpecError
+
+_DEFAULT_SHOWWARNING = warnings.showwarning
 
 EPILOG = """examples:
   jimu validate templates/wine_quality/pipeline.json
@@ -55,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="components_command", required=True, metavar="ACTION")
     q = csub.add_parser("list", help="every published component version")
     q.add_argument("--json", action="store_true")
-    q = csub.add_parser("show", help="one component's spec (latest version unless NAME@VERSION)")
+    q = csub.add_parser(
+        "show", help="one component's spec as JSON, with `folder`: its published snapshot (latest version unless NAME@VERSION)"
+    )
     q.add_argument("ref", help="name or name@version")
     q = csub.add_parser("new", help="scaffold a component folder: spec, code, Dockerfile, test")
     q.add_argument("name")
@@ -87,18 +92,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+# Exit status when the reader of our output went away (`jimu components list | head -1`):
+# 128 + SIGPIPE, what `cat`, `git` and every program killed by SIGPIPE report, so a script
+# with `set -o pipefail` can tell that not all of the output was read.
+BROKEN_PIPE_EXIT = 141
+
+
+def main(argv: list[str] | None = None) -> int | str | None:
+    warnings.showwarning = _show_warning
+    try:
+        try:
+            code = _dispatch(argv)
+        except SystemExit as stop:  # argparse, after --help or a usage error
+            code = stop.code
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # Python's docs (signal module, "Note on SIGPIPE"): point stdout at devnull so the
+        # final flush at exit does not raise again and print "Exception ignored".
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+
+
+def _dispatch(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except JimuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file Jimu was pointed at, or its own state, is unreadable
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from jimu.registry.store import CatalogWarning
+
+    if issubclass(category, CatalogWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        _DEFAULT_SHOWWARNING(message, category, filename, lineno, file, line)
 
 
 def _catalog(args):
@@ -278,8 +318,7 @@ def cmd_components(args) -> int:
         return 1 if breaking else 0
     ref = args.ref if "@" in args.ref else _latest(catalog, args.ref)
     comp = catalog.require(ref)
-    print(json.dumps(comp.spec.model_dump(mode="json"), indent=2))
-    print(f"# folder: {comp.folder}")
+    print(json.dumps({**comp.spec.model_dump(mode="json"), "folder": str(comp.folder)}, indent=2))
     return 0
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 # Build and editor leftovers never count as content.
 IGNORED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".git"})
+# A top-level wheels/ holds a Jimu wheel for `docker build` (README, "Publishing a component"):
+# an input of the image, not part of the component.
+BUILD_INPUT_DIR = "wheels"
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".tmp")
 IGNORED_NAMES = frozenset({".DS_Store"})
 
@@ -16,7 +19,7 @@ def component_files(folder: Path) -> list[Path]:
     files = []
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
-        if any(part in IGNORED_DIRS for part in rel.parts[:-1]) or path.is_dir():
+        if any(part in IGNORED_DIRS for part in rel.parts[:-1]) or (len(rel.parts) > 1 and rel.parts[0] == BUILD_INPUT_DIR) or path.is_dir():
             continue
         if path.name in IGNORED_NAMES or path.name.endswith(IGNORED_SUFFIXES) or path.is_symlink():
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from jimu.errors import ComponentError
@@ -50,14 +51,23 @@ def run(ctx) -> None:
     ctx.write_table("table", frame)
 '''
 
+# Built with the component's own folder as the build context, so it builds anywhere the folder
+# is. Jimu's runtime comes from the package index, or from a wheel placed in wheels/.
 DOCKERFILE = """\
 # Image for the {name} component: Jimu's runtime plus this folder at /opt/jimu/component.
-# Build from the Jimu repository root: docker build -f {folder}/Dockerfile -t jimu/{name}:0.1.0 .
+# Build from this folder:  docker build -t jimu/{name}:0.1.0 .
+# Jimu is installed from the package index ($JIMU_REQUIREMENT), or from a wheel in wheels/ if there
+# is one:  pip wheel --no-deps -w wheels <Jimu's source folder>   (README, "Publishing a component").
+# Packages listed in component.yaml runtime.requirements go in the pip install line below.
 FROM python:3.11-slim
+ARG JIMU_REQUIREMENT="jimu[runtime]=={jimu_version}"
 WORKDIR /opt/jimu
-COPY . /src
-RUN pip install --no-cache-dir -r /src/requirements-runtime.txt && pip install --no-cache-dir --no-deps /src
-COPY {folder} /opt/jimu/component
+COPY . /opt/jimu/component
+RUN set -e; cd /opt/jimu/component; \\
+    wheel="$(ls wheels/jimu-*.whl 2>/dev/null | tail -n 1)"; \\
+    if [ -n "$wheel" ]; then pip install --no-cache-dir "$wheel[runtime]"; \\
+    else pip install --no-cache-dir "$JIMU_REQUIREMENT"; fi; \\
+    rm -rf wheels
 ENV JIMU_COMPONENT_DIR=/opt/jimu/component
 CMD ["python", "-m", "jimu.runtime.entry", "--help"]
 """
@@ -65,6 +75,7 @@ CMD ["python", "-m", "jimu.runtime.entry", "--help"]
 TEST_PY = '''\
 """Run with: python -m pytest {folder}"""
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +93,14 @@ def test_multiplies_numeric_columns(tmp_path):
 '''
 
 
+def jimu_version() -> str:
+    """The installed Jimu's version: what a scaffolded image installs by default."""
+    try:
+        return version("jimu")
+    except PackageNotFoundError:  # running from a source tree without installing it
+        return "0.1.0"
+
+
 def scaffold_component(name: str, parent: Path) -> Path:
     """Create parent/name with a spec, code, Dockerfile and test; refuse to overwrite."""
     if not COMPONENT_NAME.accepts(name):
@@ -91,7 +110,7 @@ def scaffold_component(name: str, parent: Path) -> Path:
         raise ComponentError(f"{folder} already exists; pick another name or remove it")
     folder.mkdir(parents=True)
     title = name.replace("_", " ").replace("-", " ").capitalize()
-    values = {"name": name, "title": title, "folder": folder.as_posix()}
+    values = {"name": name, "title": title, "folder": folder.as_posix(), "jimu_version": jimu_version()}
     (folder / "component.yaml").write_text(COMPONENT_YAML.format(**values), encoding="utf-8")
     (folder / "main.py").write_text(MAIN_PY.format(**values), encoding="utf-8")
     (folder / "Dockerfile").write_text(DOCKERFILE.format(**values), encoding="utf-8")

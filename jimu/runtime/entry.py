@@ -16,10 +16,9 @@ import time
 import traceback
 from pathlib import Path
 
-import yaml
-
 from jimu.runtime.context import SKIP_EXIT_CODE, ComponentContext, SkipDownstream
 from jimu.runtime.invocation import resolve_invocation
+from jimu.strict_yaml import load_yaml
 
 COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
 POD_COMPONENT_DIR = "/opt/jimu/component"
@@ -72,7 +71,7 @@ def load_invocation(args: argparse.Namespace) -> dict:
 
 
 def read_component_spec(component_dir: Path) -> dict:
-    return yaml.safe_load((component_dir / "component.yaml").read_text(encoding="utf-8"))
+    return load_yaml((component_dir / "component.yaml").read_text(encoding="utf-8"))
 
 
 def with_defaults(params: dict, spec: dict) -> dict:
