@@ -5,6 +5,7 @@ from __future__ import annotations
 from jimu.catalog import ComponentCatalog
 from jimu.compile.plan import plan_pipeline
 from jimu.compile.profile import DeploymentProfile, load_profile
+from jimu.compile.pysource import INDENT
 from jimu.compile.render_dag import (
     render_dag_open,
     render_dependencies,
@@ -44,7 +45,7 @@ def compile_pipeline(
             "\n",
             render_home(profile),
             render_dag_open(spec, profile),
-            "\n".join(tasks),
+            "\n".join(tasks) or f"{INDENT}pass  # no nodes yet\n",
             render_dependencies(nodes),
         ]
     )

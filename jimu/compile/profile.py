@@ -17,6 +17,7 @@ from jimu.home import jimu_home
 from jimu.spec.base import SpecModel
 from jimu.spec.kubernetes_names import label_value_problems, qualified_name_problems
 from jimu.spec.pydantic_issues import issues_from_validation_error
+from jimu.strict_yaml import load_yaml
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
@@ -119,7 +120,14 @@ def load_profile(name_or_path: str | Path) -> DeploymentProfile:
     path = Path(name_or_path)
     if not path.is_file():
         raise SpecError(str(path), [_missing_profile(path)])
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # duplicate keys included
+        raise SpecError(str(path), [Issue("bad-profile", "$", f"cannot read the profile: {exc}",
+                                          "fix the YAML (one value per key, UTF-8)")]) from None
+    if not isinstance(raw, dict):
+        raise SpecError(str(path), [Issue("bad-profile", "$", "a profile is a YAML mapping",
+                                          "write `name: ...`, `kind: ...` lines (see profiles/dev.yaml)")])
     try:
         return DeploymentProfile.model_validate(raw).with_home()
     except ValidationError as exc:

@@ -70,10 +70,19 @@ def call(func: str, args: list[str], kwargs: list[tuple[str, str]], depth: int) 
     pad = INDENT * (depth + 1)
     lines = [f"{pad}{a}," for a in args]
     for key, source in kwargs:
-        if not key.isidentifier() or keyword.iskeyword(key):
+        if not is_plain_name(key):
             raise ValueError(f"{key!r} is not a keyword argument name")
         lines.append(f"{pad}{key}={source},")
     return f"{func}(\n" + "\n".join(lines) + f"\n{INDENT * depth})"
+
+
+def is_plain_name(text: str) -> bool:
+    """Whether text can be written as a Python name and read back as the same string.
+
+    Python folds identifiers to NFKC when it parses them ('µ' becomes 'μ', 'ﬁ' becomes 'fi'), so
+    only ASCII identifiers survive unchanged; anything else must stay a string literal.
+    """
+    return text.isascii() and text.isidentifier() and not keyword.iskeyword(text)
 
 
 def comment_text(value: str) -> str:

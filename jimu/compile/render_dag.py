@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import keyword
 
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
-from jimu.compile.pysource import INDENT, call, comment_text, py_literal
+from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
 from jimu.spec import PipelineSpec
 
 DEFAULT_START_DATE = datetime.date(2025, 1, 1)
@@ -59,7 +58,7 @@ def render_timedelta(seconds: int | None) -> str:
 
 def _schema_kwarg(key: str) -> bool:
     # Param(default, description, source, **schema) takes `source` and `schema` for itself.
-    return key.isidentifier() and not keyword.iskeyword(key) and key not in {"source", "schema"}
+    return is_plain_name(key) and key not in {"source", "schema"}
 
 
 def render_params(spec: PipelineSpec) -> str:

@@ -64,3 +64,19 @@ def test_profile_labels_that_kubernetes_takes(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("name: p\nkind: kubernetes\nlabels: {example.com/team: data-1, cost_center: '', a.b: A.b_c}\n")
     assert load_profile(path).labels == {"example.com/team": "data-1", "cost_center": "", "a.b": "A.b_c"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["name: p\nkind: local\nname: q\n", "name: [unclosed\n", "- a list\n", "", "labels: {a: 1, a: 2}\nname: p\nkind: kubernetes\n"],
+)
+def test_unreadable_profiles_get_a_clear_error(tmp_path, text):
+    """Class: duplicate keys (top level and nested), YAML syntax errors, non-mappings, empty files, bad bytes."""
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load_profile(path)
+    assert err.value.issues and all(issue.hint for issue in err.value.issues)
+    path.write_bytes(b"name: \xff\n")
+    with pytest.raises(SpecError):
+        load_profile(path)
