@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -206,6 +207,9 @@ def cmd_run(args) -> int:
         for path in outcome.exports:
             print(f"  exported by {outcome.node}: {path}")
     code = 0 if summary.ok else 1
+    if summary.stopped_by:
+        print(f"  stopped by {summary.stopped_by}")
+        code = 128 + signal.Signals[summary.stopped_by].value
     # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
     # object graph at interpreter exit.
     sys.stdout.flush()
