@@ -137,7 +137,7 @@ _ACTIVE: set[NodeProcess] = set()
 class NodeProcess:
     """A node's process, alone in a new process group; stopping it stops everything it started."""
 
-    def __init__(self, command: list[str], log, grace: float = STOP_GRACE_SECONDS):
+    def __init__(self, command: list[str], log, grace: float = STOP_GRACE_SECONDS, env: dict | None = None):
         self.grace = grace
         self.stop_reason: str | None = None
         self._term_sent: float | None = None
@@ -146,7 +146,8 @@ class NodeProcess:
         self._watchdog, self._watchdog_pipe = _start_watchdog(grace)
         try:
             self.proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True,
             )
             self.pgid = self.proc.pid
             os.write(self._watchdog_pipe, f"{self.pgid}\n".encode())
