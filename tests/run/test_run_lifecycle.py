@@ -178,7 +178,7 @@ def test_first_runs_at_once_in_a_fresh_home_all_succeed(tmp_path, mark):
     finally:
         for proc in procs:
             proc.kill()
-    for proc, out in zip(procs, outs):
+    for proc, out in zip(procs, outs, strict=True):
         assert proc.returncode == 0, out
         assert node_line(out, "one").split()[0] == "success", out
     assert sum("creating the local Airflow metadata DB" in out for out in outs) == 1, outs
