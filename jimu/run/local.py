@@ -23,7 +23,13 @@ from jimu.compile import compile_pipeline
 from jimu.compile.profile import BUILTIN_PROFILES
 from jimu.errors import RunError
 from jimu.files import write_atomically
-from jimu.run.node_process import PROGRESS_FILE_ENV, run_root, stop_on_signals, stop_requested
+from jimu.run.node_process import (
+    PROGRESS_FILE_ENV,
+    run_root,
+    stop_on_signals,
+    stop_requested,
+    stopping_nodes_gently,
+)
 from jimu.run.owners import fail_abandoned_runs, fail_run, owning_run
 from jimu.runtime.storage import default_storage_base
 from jimu.spec import PipelineSpec
@@ -201,7 +207,8 @@ def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say):
     run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=when, run_after=when)
     with owning_run(airflow_home, dag.dag_id, run_id, progress_file):
         try:
-            return dag.test(run_conf=params, logical_date=when, run_after=when)
+            with stopping_nodes_gently():
+                return dag.test(run_conf=params, logical_date=when, run_after=when)
         except BaseException:
             # Stopped twice, or Airflow itself failed: the run must not stay `running`.
             _fail_own_run(dag.dag_id, run_id, say)

@@ -307,6 +307,15 @@ def _group_members(pgid: int) -> list[int]:
 # `jimu run` stops on SIGTERM/SIGINT: the running node's group is stopped, and no other node starts.
 _stop_signal: int | None = None
 _stop_handling = False
+_inside_dag_test = False
+
+
+class RunStopped(KeyboardInterrupt):
+    """SIGTERM or SIGINT stopped `jimu run` where it could stop at once."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
 
 
 def stop_requested() -> int | None:
@@ -322,13 +331,15 @@ def _on_stop_signal(signum, frame) -> None:
         node.terminate(f"stopped: jimu run got {signal.Signals(signum).name}")
         if not first:
             _signal_group(node.pgid, signal.SIGKILL)
-    if not first:  # asked twice: stop waiting for Airflow to wind down, too
-        raise KeyboardInterrupt
+    # Inside dag.test() the first signal lets Airflow record the outcome (the node fails, the
+    # others fail without starting); before it, or when asked twice, stop right here.
+    if not first or not _inside_dag_test:
+        raise RunStopped(signum)
 
 
 @contextmanager
 def stop_on_signals():
-    """While inside, SIGTERM and SIGINT stop the running node (its whole group) and let no other start."""
+    """While inside, SIGTERM and SIGINT stop `jimu run`; see stopping_nodes_gently() for inside dag.test()."""
     global _stop_signal, _stop_handling
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -341,6 +352,17 @@ def stop_on_signals():
         _stop_handling = False
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextmanager
+def stopping_nodes_gently():
+    """Inside, a stop signal stops the running node (its whole group) and lets no other start."""
+    global _inside_dag_test
+    _inside_dag_test = True
+    try:
+        yield
+    finally:
+        _inside_dag_test = False
 
 
 def keep_stop_handler() -> None:
