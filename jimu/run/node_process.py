@@ -207,6 +207,9 @@ class NodeProcess:
                     time.sleep(0.05)
                 _signal_group(self.pgid, signal.SIGKILL)
             return left
+        except BaseException:  # interrupted (Airflow's timeout alarm...): no grace left to give
+            _signal_group(self.pgid, signal.SIGKILL)
+            raise
         finally:
             self.proc.wait()
             if self._pidfd is not None:
