@@ -6,6 +6,7 @@ Everything is set through environment variables before Airflow is imported, so a
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -36,12 +37,25 @@ def configure_airflow(dags_folder: Path) -> Path:
 
 
 def ensure_metadata_db(airflow_home: Path, echo=print) -> None:
-    """Create the SQLite metadata DB on first use (Airflow's own migrations)."""
+    """Create the SQLite metadata DB on first use (Airflow's own migrations), once across processes.
+
+    Two first runs at once would both run the migrations and one would fail with
+    `table ... already exists`; the second waits on a file lock and then finds the DB ready.
+    """
     marker = airflow_home / ".jimu-db-ready"
     if marker.exists():
         return
-    echo(f"jimu: creating the local Airflow metadata DB in {airflow_home} (first run only)...")
-    from airflow.utils import db
+    airflow_home.mkdir(parents=True, exist_ok=True)
+    with open(airflow_home / ".jimu-db.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            echo(f"jimu: waiting for another jimu command to finish creating the metadata DB in {airflow_home}...")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.exists():
+            return
+        echo(f"jimu: creating the local Airflow metadata DB in {airflow_home} (first run only)...")
+        from airflow.utils import db
 
-    db.initdb()
-    marker.write_text("ok\n", encoding="utf-8")
+        db.initdb()
+        marker.write_text("ok\n", encoding="utf-8")

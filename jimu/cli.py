@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -128,8 +129,10 @@ def _dispatch(argv: list[str] | None) -> int:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"jimu: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return 128 + signum
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -264,6 +267,9 @@ def cmd_run(args) -> int:
         for path in outcome.exports:
             print(f"  exported by {outcome.node}: {path}")
     code = 0 if summary.ok else 1
+    if summary.stopped_by:
+        print(f"  stopped by {summary.stopped_by}")
+        code = 128 + signal.Signals[summary.stopped_by].value
     # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
     # object graph at interpreter exit.
     sys.stdout.flush()

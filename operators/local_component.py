@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -38,28 +39,44 @@ class JimuComponentOperator(BaseOperator):
 
     def execute(self, context) -> None:
         from jimu.run.envs import python_for
-        from jimu.run.node_process import run_node_process
+        from jimu.run.node_process import keep_stop_handler, node_log_file, run_node_process, stop_requested
         from jimu.runtime.invocation import resolve_invocation
 
+        keep_stop_handler()
+        stopping = stop_requested()
+        if stopping:  # `jimu run` was asked to stop: fail fast, without retries
+            from airflow.sdk.exceptions import AirflowFailException
+
+            why = f"not started: jimu run got {signal.Signals(stopping).name}"
+            _report(self.task_id, "failed", 0.0, reason=why)
+            raise AirflowFailException(why)
         if self.jimu_home:  # the child process and every home-relative path follow it
             os.environ["JIMU_HOME"] = self.jimu_home
         if self.catalog:
             os.environ["JIMU_CATALOG"] = self.catalog
-        params = context["params"]
-        resolved = resolve_invocation(
-            self.invocation,
-            run_id=context["run_id"],
-            pipeline_params={key: params[key] for key in params},
-        )
-        component = _catalog(self.catalog).require(self.invocation["component"])
         timeout = self.execution_timeout.total_seconds() if self.execution_timeout else None
         started = time.perf_counter()
+        log_file = None
         try:
+            params = context["params"]
+            resolved = resolve_invocation(
+                self.invocation,
+                run_id=context["run_id"],
+                pipeline_params={key: params[key] for key in params},
+            )
+            log_file = node_log_file(resolved)
+            component = _catalog(self.catalog).require(self.invocation["component"])
             python = python_for(component, echo=self.log.info)
-            result = run_node_process(resolved, component.folder, timeout, echo=self.log.info, python=python)
-        except Exception as exc:
-            _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
+            result = run_node_process(
+                resolved, component.folder, timeout, echo=self.log.info, python=python, on_start=self._started
+            )
+        except BaseException as exc:  # BaseException: Airflow's AirflowTaskTimeout is one
+            reason, error = _why(exc, self.task_id, self.invocation["component"], timeout, log_file)
+            _report(self.task_id, "failed", time.perf_counter() - started, error=error, reason=reason,
+                    log=str(log_file) if log_file else None)
             raise
+        finally:
+            self._node = None
         if result.skipped is not None:
             from airflow.exceptions import AirflowSkipException
 
@@ -68,6 +85,35 @@ class JimuComponentOperator(BaseOperator):
         _report(
             self.task_id, "success", result.seconds, rows=result.rows_written,
                 exports=result.exports, metrics=result.metrics, log=str(result.log_file))
+
+    def _started(self, node) -> None:
+        self._node = node
+
+    def on_kill(self) -> None:
+        """Airflow stops this task (SIGTERM, or its execution_timeout): stop the node's whole process group."""
+        node = getattr(self, "_node", None)
+        if node is not None:
+            node.terminate("stopped by Airflow (on_kill)")
+
+
+def _why(exc: BaseException, node: str, component: str, timeout: float | None, log_file) -> tuple[str, str]:
+    """A few words for the progress line, and the full message for the end of the run."""
+    from airflow.sdk.exceptions import AirflowTaskTimeout
+
+    from jimu.run.node_process import failure_message
+
+    reason = getattr(exc, "reason", None)
+    if reason:
+        return reason, str(exc)
+    if isinstance(exc, AirflowTaskTimeout):
+        reason = f"timed out after {timeout:g} s (execution_timeout)"
+    elif isinstance(exc, KeyboardInterrupt):
+        reason = "interrupted"
+    else:
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+    if log_file is None or not log_file.exists():  # failed before its process started
+        return reason, f"node {node!r} ({component}) failed: {type(exc).__name__}: {exc}"
+    return reason, failure_message(node, component, reason, log_file)
 
 
 def _report(node: str, state: str, seconds: float, **extra) -> None:

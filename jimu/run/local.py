@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -21,7 +23,14 @@ from jimu.compile import compile_pipeline
 from jimu.compile.profile import load_profile
 from jimu.errors import RunError
 from jimu.files import write_atomically
-from jimu.run.node_process import PROGRESS_FILE_ENV, run_root
+from jimu.run.node_process import (
+    PROGRESS_FILE_ENV,
+    run_root,
+    stop_on_signals,
+    stop_requested,
+    stopping_nodes_gently,
+)
+from jimu.run.owners import fail_abandoned_runs, fail_run, owning_run
 from jimu.runtime.storage import default_storage_base
 from jimu.spec import PipelineSpec
 
@@ -35,6 +44,8 @@ class NodeOutcome:
     error: str | None = None
     exports: list[str] = field(default_factory=list)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    reason: str | None = None
+    log: str | None = None
 
 
 @dataclass
@@ -47,6 +58,7 @@ class RunSummary:
     data_folder: Path
     logs_folder: Path
     airflow_log: Path
+    stopped_by: str | None = None  # the signal that stopped the run
 
     @property
     def ok(self) -> bool:
@@ -81,6 +93,7 @@ class ProgressPrinter(threading.Thread):
         outcome = NodeOutcome(
             event["node"], event["state"], event.get("seconds"), event.get("rows", {}),
             event.get("error"), event.get("exports", []), event.get("metrics") or {},
+            event.get("reason"), event.get("log"),
         )
         self.seen[outcome.node] = outcome
         rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
@@ -89,6 +102,8 @@ class ProgressPrinter(threading.Thread):
             rows = ", ".join(filter(None, [rows, " ".join(shown[:6])]))
         if outcome.state == "skipped" and outcome.error:
             rows = f"downstream skipped: {outcome.error}"
+        if outcome.state == "failed":
+            rows = "; ".join(filter(None, [outcome.reason, outcome.log and f"log: {outcome.log}"]))
         self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())
 
     def finish(self) -> None:
@@ -139,27 +154,35 @@ def run_pipeline_locally(
     write_atomically(dag_file, compile_pipeline(spec, catalog, profile, source))
     airflow_log = home / "logs" / f"{spec.id}.airflow.log"
     airflow_log.parent.mkdir(parents=True, exist_ok=True)
-    progress_file = home / "logs" / f"{spec.id}.{os.getpid()}.progress.jsonl"
-    progress_file.unlink(missing_ok=True)
+    # A name no other run can have, even one with this pid in another container sharing the home.
+    handle, name = tempfile.mkstemp(dir=airflow_log.parent, prefix=f"{spec.id}.", suffix=".progress.jsonl")
+    os.close(handle)
+    progress_file = Path(name)
     os.environ[PROGRESS_FILE_ENV] = str(progress_file)
 
     started = time.perf_counter()
-    with output_to_file(airflow_log, quiet_airflow) as say:
-        ensure_metadata_db(airflow_home, echo=say)
-        _prepare_environments(spec, catalog, say)
-        say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
-        dag = _load_dag(dag_file, profile.dag_id(spec.id))
-        printer = ProgressPrinter(progress_file, say)
-        printer.start()
-        try:
-            dag_run = dag.test(run_conf=params)
-        finally:
-            printer.finish()
-            os.environ.pop(PROGRESS_FILE_ENV, None)
-        if dag_run is None:
-            raise RunError(f"Airflow did not start a run of {spec.id}; see {airflow_log}")
-        outcomes = _outcomes(dag_run, printer.seen, say)
-    progress_file.unlink(missing_ok=True)
+    try:
+        with output_to_file(airflow_log, quiet_airflow) as say, stop_on_signals():
+            ensure_metadata_db(airflow_home, echo=say)
+            fail_abandoned_runs(airflow_home, say)
+            _prepare_environments(spec, catalog, say)
+            say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
+            dag = _load_dag(dag_file, profile.dag_id(spec.id))
+            printer = ProgressPrinter(progress_file, say)
+            printer.start()
+            try:
+                dag_run = _test_dag(dag, params, airflow_home, progress_file, say)
+            finally:
+                printer.finish()
+                os.environ.pop(PROGRESS_FILE_ENV, None)
+            if dag_run is None:
+                raise RunError(f"Airflow did not start a run of {spec.id}; see {airflow_log}")
+            outcomes = _outcomes(dag_run, printer.seen, say, airflow_log)
+            stopped = stop_requested()
+            if stopped:
+                say(f"jimu: stopped by {signal.Signals(stopped).name}; the run is marked failed")
+    finally:
+        progress_file.unlink(missing_ok=True)
     root = run_root(spec.id, dag_run.run_id)
     return RunSummary(
         pipeline=spec.id,
@@ -170,7 +193,38 @@ def run_pipeline_locally(
         data_folder=Path(default_storage_base()) / spec.id / root.name,
         logs_folder=root,
         airflow_log=airflow_log,
+        stopped_by=signal.Signals(stopped).name if stopped else None,
     )
+
+
+def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say):
+    """dag.test(), with this process recorded as the run's owner for as long as it runs."""
+    from airflow.models.dagrun import DagRun
+    from airflow.sdk import timezone
+    from airflow.utils.types import DagRunType
+
+    # The id dag.test() will give the run, known before so that its owner is recorded first.
+    when = timezone.utcnow()
+    run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=when, run_after=when)
+    with owning_run(airflow_home, dag.dag_id, run_id, progress_file):
+        try:
+            with stopping_nodes_gently():
+                return dag.test(run_conf=params, logical_date=when, run_after=when)
+        except BaseException:
+            # Stopped twice, or Airflow itself failed: the run must not stay `running`.
+            _fail_own_run(dag.dag_id, run_id, say)
+            raise
+
+
+def _fail_own_run(dag_id: str, run_id: str, say) -> None:
+    try:
+        from airflow import settings
+
+        settings.Session.remove()  # the interrupted session may hold SQLite's write lock
+        if fail_run(dag_id, run_id) is not None:
+            say(f"jimu: run {run_id} of {dag_id} marked failed")
+    except Exception as exc:  # reported, not raised: the error that stopped the run matters more
+        say(f"jimu: could not mark run {run_id} of {dag_id} failed: {exc}")
 
 
 def _prepare_environments(spec: PipelineSpec, catalog: ComponentCatalog, say) -> None:
@@ -193,14 +247,17 @@ def _load_dag(dag_file: Path, dag_id: str):
     return bag.dags[dag_id]  # get_dag() would also query the metadata DB
 
 
-def _outcomes(dag_run, seen: dict[str, NodeOutcome], say) -> list[NodeOutcome]:
+def _outcomes(dag_run, seen: dict[str, NodeOutcome], say, airflow_log: Path) -> list[NodeOutcome]:
     """Every node's final state; the ones that never ran (upstream failed, skipped) get a line too."""
     outcomes = []
     for ti in sorted(dag_run.get_task_instances(), key=lambda t: t.task_id):
         state = str(getattr(ti.state, "value", ti.state))
         outcome = seen.get(ti.task_id) or NodeOutcome(ti.task_id, state)
         if ti.task_id not in seen:
-            say(f"  {state:<8} {ti.task_id:<24}        -  (did not run)")
+            why = "(did not run)"
+            if state == "failed":  # failed before the operator could report (Airflow itself, a crash)
+                why = f"failed outside its node process; see the Airflow log: {airflow_log}"
+            say(f"  {state:<8} {ti.task_id:<24}        -  {why}")
         outcomes.append(outcome)
     for outcome in outcomes:
         if outcome.state == "failed" and outcome.error:

@@ -66,7 +66,10 @@ def test_failing_node_shows_log_tail_and_downstream_does_not_run(tmp_path, numbe
     assert proc.returncode == 1
     out = proc.stdout
     assert any(line.split()[:2] == ["success", "load"] for line in out.splitlines()), out
-    assert any(line.split()[:2] == ["failed", "scale"] for line in out.splitlines()), out
+    scale = next(line for line in out.splitlines() if line.split()[:2] == ["failed", "scale"])
+    # The line itself says why, in a few words, and where the whole log is.
+    assert "exited with code 1: ValueError: boom: factor was 3; log: " in scale, out
+    assert Path(scale.split("; log: ")[1]).read_text().count("boom: factor was 3") >= 1
     assert any(line.split()[:2] == ["upstream_failed", "total"] for line in out.splitlines()), out
     # The tail of the failing component's own log, with the user's message.
     assert "ValueError: boom: factor was 3" in out
