@@ -57,14 +57,22 @@ def node_line(out: str, node: str) -> str:
     return next((line for line in out.splitlines() if line.split()[1:2] == [node]), "")
 
 
-def runs_in_db(home: Path, dag_id: str) -> list[tuple[str, str]]:
-    with sqlite3.connect(home / "airflow" / "airflow.db") as db:
-        return db.execute("SELECT run_id, state FROM dag_run WHERE dag_id = ?", (dag_id,)).fetchall()
+def local_dag_id(pipeline_id: str) -> str:
+    from jimu.compile.profile import BUILTIN_PROFILES
+
+    return BUILTIN_PROFILES["local"].dag_id(pipeline_id)
 
 
-def task_states(home: Path, dag_id: str) -> dict[str, str]:
+def runs_in_db(home: Path, pipeline_id: str) -> list[tuple[str, str]]:
     with sqlite3.connect(home / "airflow" / "airflow.db") as db:
-        return dict(db.execute("SELECT task_id, state FROM task_instance WHERE dag_id = ?", (dag_id,)).fetchall())
+        query = "SELECT run_id, state FROM dag_run WHERE dag_id = ?"
+        return db.execute(query, (local_dag_id(pipeline_id),)).fetchall()
+
+
+def task_states(home: Path, pipeline_id: str) -> dict[str, str]:
+    with sqlite3.connect(home / "airflow" / "airflow.db") as db:
+        query = "SELECT task_id, state FROM task_instance WHERE dag_id = ?"
+        return dict(db.execute(query, (local_dag_id(pipeline_id),)).fetchall())
 
 
 def hang_started(home: Path, pipeline_id: str, mark: str) -> bool:
@@ -132,7 +140,7 @@ def test_sigkill_of_jimu_run_leaves_no_process_and_the_next_run_marks_it_failed(
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 0, out
     notice = next(line for line in out.splitlines() if "abandoned" in line)
-    assert "marked 1 abandoned run(s) failed" in notice and f"killed_test {run_id} (started " in notice, out
+    assert "marked 1 abandoned run(s) failed" in notice and f"{local_dag_id('killed_test')} {run_id} (started " in notice, out
     assert runs_in_db(home, "killed_test") == [(run_id, "failed")]
     assert task_states(home, "killed_test") == {"hang": "failed"}
     # Said once: the run after that has nothing to say.
