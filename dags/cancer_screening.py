@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, Param, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -54,7 +54,7 @@ with DAG(
         ),
     },
 ) as dag:
-    load_cancer = KubernetesPodOperator(
+    load_cancer = JimuPodOperator(
         task_id="load_cancer",
         task_display_name="Load diagnostic data",
         name="cancer-screening-load-cancer",
@@ -85,12 +85,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    features = KubernetesPodOperator(
+    features = JimuPodOperator(
         task_id="features",
         task_display_name="Derive growth features",
         name="cancer-screening-features",
@@ -121,12 +122,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    split = KubernetesPodOperator(
+    split = JimuPodOperator(
         task_id="split",
         task_display_name="Hold out 25%",
         name="cancer-screening-split",
@@ -157,12 +159,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    train = KubernetesPodOperator(
+    train = JimuPodOperator(
         task_id="train",
         task_display_name="Train random forest",
         name="cancer-screening-train",
@@ -193,12 +196,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    evaluate = KubernetesPodOperator(
+    evaluate = JimuPodOperator(
         task_id="evaluate",
         task_display_name="Evaluate on held-out rows",
         name="cancer-screening-evaluate",
@@ -229,12 +233,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    accuracy_gate = KubernetesPodOperator(
+    accuracy_gate = JimuPodOperator(
         task_id="accuracy_gate",
         task_display_name="Accurate enough?",
         name="cancer-screening-accuracy-gate",
@@ -265,12 +270,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    score_holdout = KubernetesPodOperator(
+    score_holdout = JimuPodOperator(
         task_id="score_holdout",
         task_display_name="Score held-out rows",
         name="cancer-screening-score-holdout",
@@ -301,12 +307,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    export = KubernetesPodOperator(
+    export = JimuPodOperator(
         task_id="export",
         task_display_name="Export predictions",
         name="cancer-screening-export",
@@ -337,12 +344,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    serve = KubernetesPodOperator(
+    serve = JimuPodOperator(
         task_id="serve",
         task_display_name="Serve the model",
         name="cancer-screening-serve",
@@ -373,6 +381,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

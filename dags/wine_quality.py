@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, Param, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -41,7 +41,7 @@ with DAG(
         ),
     },
 ) as dag:
-    load_wine = KubernetesPodOperator(
+    load_wine = JimuPodOperator(
         task_id="load_wine",
         task_display_name="Load wine data",
         name="wine-quality-load-wine",
@@ -72,12 +72,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    strong_wines = KubernetesPodOperator(
+    strong_wines = JimuPodOperator(
         task_id="strong_wines",
         task_display_name="Keep strong wines",
         name="wine-quality-strong-wines",
@@ -108,12 +109,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    features = KubernetesPodOperator(
+    features = JimuPodOperator(
         task_id="features",
         task_display_name="Per-cultivar features",
         name="wine-quality-features",
@@ -144,12 +146,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    export = KubernetesPodOperator(
+    export = JimuPodOperator(
         task_id="export",
         task_display_name="Export CSV",
         name="wine-quality-export",
@@ -180,6 +183,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

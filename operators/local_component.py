@@ -34,7 +34,7 @@ class JimuComponentOperator(BaseOperator):
 
     def execute(self, context) -> None:
         from jimu.run.envs import python_for
-        from jimu.run.node_process import run_node_process
+        from jimu.run.node_process import NodeFatalError, run_node_process
         from jimu.runtime.invocation import resolve_invocation
 
         params = context["params"]
@@ -49,11 +49,16 @@ class JimuComponentOperator(BaseOperator):
         try:
             python = python_for(component, echo=self.log.info)
             result = run_node_process(resolved, component.folder, timeout, echo=self.log.info, python=python)
+        except NodeFatalError as exc:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
+            raise AirflowFailException(str(exc)) from exc
         except Exception as exc:
             _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc))
             raise
         if result.skipped is not None:
-            from airflow.exceptions import AirflowSkipException
+            from airflow.sdk.exceptions import AirflowSkipException
 
             _report(self.task_id, "skipped", result.seconds, error=result.skipped)
             raise AirflowSkipException(f"node {self.task_id!r} skips its downstream nodes: {result.skipped}")

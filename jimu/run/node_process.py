@@ -12,12 +12,16 @@ from pathlib import Path
 
 from jimu.errors import RunError
 from jimu.home import jimu_home
-from jimu.runtime.context import SKIP_EXIT_CODE
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
 LOG_TAIL_LINES = 30
 # `jimu run` names a file here; each finished node appends one JSON line for its progress output.
 PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
+
+
+class NodeFatalError(RunError):
+    """The node's component said retrying will not help (jimu.runtime.FatalError)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,15 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
             return "".join(deque(handle, maxlen=lines))
     except OSError:
         return ""
+
+
+def read_result(path: Path) -> dict:
+    """The entry's result file; {} when it is missing or not what the runtime writes."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return result if isinstance(result, dict) else {}
 
 
 def run_node_process(
@@ -71,16 +84,22 @@ def run_node_process(
     seconds = time.perf_counter() - started
     if echo is not None:
         echo(log_file.read_text(encoding="utf-8", errors="replace"))
-    if code == SKIP_EXIT_CODE:
-        result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
-        return NodeResult(node, seconds, {}, [], log_file, skipped=result.get("skipped", "skipped"))
+    result = read_result(result_file)
+    # The skip and fatal codes count only with the runtime's own record of them in the result
+    # file: a stray exit code never skips downstream nodes or switches retries off.
+    if code == SKIP_EXIT_CODE and isinstance(result.get("skipped"), str):
+        return NodeResult(node, seconds, {}, [], log_file, skipped=result["skipped"])
+    if code == FATAL_EXIT_CODE and isinstance(result.get("fatal"), str):
+        raise NodeFatalError(
+            f"node {node!r} ({invocation['component']}) failed and is not retried (retrying will not help): "
+            f"{result['fatal']}; log: {log_file}\n--- last lines of its log ---\n{log_tail(log_file)}"
+        )
     if code != 0:
         why = f"timed out after {timeout:.0f} s" if code is None else f"exited with code {code}"
         raise RunError(
             f"node {node!r} ({invocation['component']}) {why}; log: {log_file}\n"
             f"--- last lines of its log ---\n{log_tail(log_file)}"
         )
-    result = json.loads(result_file.read_text(encoding="utf-8"))
     return NodeResult(
         node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file,
         metrics=result.get("metrics", {}),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, Param, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -33,7 +33,7 @@ with DAG(
         ),
     },
 ) as dag:
-    scores = KubernetesPodOperator(
+    scores = JimuPodOperator(
         task_id="scores",
         name="prod-scoring-scores",
         namespace="ml-prod",
@@ -66,12 +66,13 @@ with DAG(
         service_account_name="jimu-prod-runner",
         startup_timeout_seconds=600,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    daily = KubernetesPodOperator(
+    daily = JimuPodOperator(
         task_id="daily",
         name="prod-scoring-daily",
         namespace="ml-prod",
@@ -104,12 +105,13 @@ with DAG(
         service_account_name="jimu-prod-runner",
         startup_timeout_seconds=600,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    publish = KubernetesPodOperator(
+    publish = JimuPodOperator(
         task_id="publish",
         name="prod-scoring-publish",
         namespace="ml-prod",
@@ -142,6 +144,7 @@ with DAG(
         service_account_name="jimu-prod-runner",
         startup_timeout_seconds=600,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -26,7 +26,7 @@ with DAG(
         "execution_timeout": None,
     },
 ) as dag:
-    customers = KubernetesPodOperator(
+    customers = JimuPodOperator(
         task_id="customers",
         task_display_name="Load customers",
         name="orders-diamond-customers",
@@ -53,12 +53,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    orders = KubernetesPodOperator(
+    orders = JimuPodOperator(
         task_id="orders",
         task_display_name="Load orders",
         name="orders-diamond-orders",
@@ -85,12 +86,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    eu_orders = KubernetesPodOperator(
+    eu_orders = JimuPodOperator(
         task_id="eu_orders",
         name="orders-diamond-eu-orders",
         namespace="jimu",
@@ -116,12 +118,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    us_orders = KubernetesPodOperator(
+    us_orders = JimuPodOperator(
         task_id="us_orders",
         name="orders-diamond-us-orders",
         namespace="jimu",
@@ -147,12 +150,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    region_totals = KubernetesPodOperator(
+    region_totals = JimuPodOperator(
         task_id="region_totals",
         task_display_name="Join regions and customers",
         name="orders-diamond-region-totals",
@@ -179,12 +183,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    report = KubernetesPodOperator(
+    report = JimuPodOperator(
         task_id="report",
         task_display_name="Write the report",
         name="orders-diamond-report",
@@ -211,6 +216,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -26,7 +26,7 @@ with DAG(
         "execution_timeout": datetime.timedelta(seconds=3600),
     },
 ) as dag:
-    load_events = KubernetesPodOperator(
+    load_events = JimuPodOperator(
         task_id="load_events",
         task_display_name="Load events",
         retries=5,
@@ -60,12 +60,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    train_features = KubernetesPodOperator(
+    train_features = JimuPodOperator(
         task_id="train_features",
         task_display_name="Build features on a GPU",
         retries=0,
@@ -102,12 +103,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    summary = KubernetesPodOperator(
+    summary = JimuPodOperator(
         task_id="summary",
         retry_delay=datetime.timedelta(seconds=0),
         name="node-overrides-summary",
@@ -138,12 +140,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    notify = KubernetesPodOperator(
+    notify = JimuPodOperator(
         task_id="notify",
         task_display_name="Always write the summary",
         trigger_rule="all_done",
@@ -175,6 +178,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, Param, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -84,7 +84,7 @@ with DAG(
         ),
     },
 ) as dag:
-    orders = KubernetesPodOperator(
+    orders = JimuPodOperator(
         task_id="orders",
         name="typed-params-orders",
         namespace="jimu",
@@ -110,12 +110,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    top_customers = KubernetesPodOperator(
+    top_customers = JimuPodOperator(
         task_id="top_customers",
         name="typed-params-top-customers",
         namespace="jimu",
@@ -141,12 +142,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    bands = KubernetesPodOperator(
+    bands = JimuPodOperator(
         task_id="bands",
         name="typed-params-bands",
         namespace="jimu",
@@ -172,6 +174,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -26,7 +26,7 @@ with DAG(
         "execution_timeout": None,
     },
 ) as dag:
-    load = KubernetesPodOperator(
+    load = JimuPodOperator(
         task_id="load",
         name="nightly-export-load",
         namespace="jimu",
@@ -52,12 +52,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    store = KubernetesPodOperator(
+    store = JimuPodOperator(
         task_id="store",
         name="nightly-export-store",
         namespace="jimu",
@@ -83,6 +84,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",

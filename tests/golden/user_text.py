@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk import DAG, Param, literal
+from jimu.operators.pod import JimuPodOperator
 from kubernetes.client import models as k8s
 
 with DAG(
@@ -36,7 +36,7 @@ with DAG(
         ),
     },
 ) as dag:
-    src = KubernetesPodOperator(
+    src = JimuPodOperator(
         task_id="src",
         task_display_name=(
             'Load "raw" data\n'
@@ -66,12 +66,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    tidy = KubernetesPodOperator(
+    tidy = JimuPodOperator(
         task_id="tidy",
         task_display_name='Tidy \'\'\' and """',
         name="user-text-tidy",
@@ -98,12 +99,13 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
     )
 
-    code = KubernetesPodOperator(
+    code = JimuPodOperator(
         task_id="code",
         name="user-text-code",
         namespace="jimu",
@@ -129,6 +131,7 @@ with DAG(
         service_account_name="jimu-runner",
         startup_timeout_seconds=300,
         skip_on_exit_code=99,
+        fatal_exit_code=98,
         get_logs=True,
         do_xcom_push=False,
         on_finish_action="delete_pod",
