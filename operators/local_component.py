@@ -62,9 +62,11 @@ class JimuComponentOperator(BaseOperator):
 
             _report(self.task_id, "skipped", result.seconds, error=result.skipped)
             raise AirflowSkipException(f"node {self.task_id!r} skips its downstream nodes: {result.skipped}")
+        for warning in result.warnings:
+            self.log.warning("node %r: %s", self.task_id, warning)
         _report(
             self.task_id, "success", result.seconds, rows=result.rows_written,
-                exports=result.exports, metrics=result.metrics, log=str(result.log_file))
+            exports=result.exports, metrics=result.metrics, warnings=list(result.warnings), log=str(result.log_file))
 
 
 def _report(node: str, state: str, seconds: float, **extra) -> None:

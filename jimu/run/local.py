@@ -35,6 +35,7 @@ class NodeOutcome:
     error: str | None = None
     exports: list[str] = field(default_factory=list)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class ProgressPrinter(threading.Thread):
     def _print(self, event: dict) -> None:
         outcome = NodeOutcome(
             event["node"], event["state"], event.get("seconds"), event.get("rows", {}),
-            event.get("error"), event.get("exports", []), event.get("metrics") or {},
+            event.get("error"), event.get("exports", []), event.get("metrics") or {}, event.get("warnings") or [],
         )
         self.seen[outcome.node] = outcome
         rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
@@ -89,6 +90,7 @@ class ProgressPrinter(threading.Thread):
             rows = ", ".join(filter(None, [rows, " ".join(shown[:6])]))
         if outcome.state == "skipped" and outcome.error:
             rows = f"downstream skipped: {outcome.error}"
+        rows = "; ".join(filter(None, [rows, *(f"warning: {warning}" for warning in outcome.warnings)]))
         self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())
 
     def finish(self) -> None:

@@ -33,6 +33,7 @@ class NodeResult:
     log_file: Path
     skipped: str | None = None
     metrics: dict[str, dict[str, float]] | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def run_root(pipeline: str, run_id: str) -> Path:
@@ -102,5 +103,5 @@ def run_node_process(
         )
     return NodeResult(
         node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file,
-        metrics=result.get("metrics", {}),
+        metrics=result.get("metrics", {}), warnings=tuple(result.get("warnings", ())),
     )

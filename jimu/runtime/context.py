@@ -40,6 +40,7 @@ class ComponentContext:
         self.rows_written: dict[str, int] = {}
         self.exports: list[str] = []
         self.metrics_written: dict[str, dict[str, float]] = {}
+        self.warnings: list[str] = []
 
     def input_uri(self, port: str) -> str | None:
         value = self.invocation["inputs"].get(port)
@@ -116,6 +117,11 @@ class ComponentContext:
     def fail(self, reason: str) -> NoReturn:
         """Stop here: this node fails and is not retried (raises FatalError)."""
         raise FatalError(reason)
+
+    def warn(self, message: str) -> None:
+        """Log a warning and add it to the node's result: `jimu run` shows it on the node's line."""
+        self.warnings.append(message)
+        self.log(f"warning: {message}")
 
     def log(self, message: str) -> None:
         print(f"[{self.node}] {message}", file=sys.stderr, flush=True)

@@ -156,6 +156,8 @@ def run_node(args: argparse.Namespace, invocation: dict) -> int:
         "rows_written": ctx.rows_written, "exports": ctx.exports, "metrics": ctx.metrics_written,
         "seconds": round(time.perf_counter() - started, 3),
     }
+    if ctx.warnings:
+        result["warnings"] = ctx.warnings
     write_result(args, result)
     print(f"{where} done: {json.dumps(result, sort_keys=True)}", file=sys.stderr)
     return SUCCESS_EXIT_CODE

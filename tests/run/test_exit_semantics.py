@@ -4,7 +4,8 @@ Two-node chains of the exit_with fixture component, side by side in one pipeline
 - a stray exit (os._exit(99), sys.exit(99), sys.exit(0)) fails the node, the next one is
   upstream_failed and the run fails: 99 is the gate's skip code, but only ctx.skip_downstream skips;
 - FatalError with retries=3 runs once; a plain exception with retries=2 runs three times;
-- ctx.skip_downstream skips the node and the next one.
+- ctx.skip_downstream skips the node and the next one;
+- load_table reading a file without rows says so on its progress line.
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ CHAINS = {
 }
 
 
-def pipeline(attempts: Path) -> dict:
-    nodes, edges = [], []
+def pipeline(attempts: Path, empty_csv: Path) -> dict:
+    nodes = [
+        {"id": "empty", "component": "load_table@1.1.0", "params": {"uri": str(empty_csv)}},
+        {"id": "count", "component": "sql@1.1.0", "params": {"query": "SELECT COUNT(*) AS n FROM empty"}},
+    ]
+    edges = [{"from": "empty.table", "to": "count.tables"}]
     for name, (params, overrides) in CHAINS.items():
         nodes.append({
             "id": name, "component": "exit_with@1.0.0",
@@ -51,7 +56,9 @@ def states(out: str) -> dict[str, str]:
 def test_only_the_runtime_skips_and_only_fatal_errors_stop_retries(tmp_path):
     attempts = tmp_path / "attempts.txt"
     path = tmp_path / "pipeline.json"
-    path.write_text(json.dumps(pipeline(attempts)), encoding="utf-8")
+    empty_csv = tmp_path / "header_only.csv"
+    empty_csv.write_text("id,amount\n", encoding="utf-8")
+    path.write_text(json.dumps(pipeline(attempts, empty_csv)), encoding="utf-8")
     env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
     proc = subprocess.run(
         [str(JIMU), "--components", str(FIXTURES), "run", str(path)],
@@ -64,6 +71,9 @@ def test_only_the_runtime_skips_and_only_fatal_errors_stop_retries(tmp_path):
         assert seen[name] == "failed", out
         assert seen[f"after_{name}"] == "upstream_failed", out
     assert seen["closed"] == seen["after_closed"] == "skipped", out
+    assert seen["empty"] == seen["count"] == "success", out
+    empty_line = next(line for line in out.splitlines() if line.split()[1:2] == ["empty"])
+    assert f"table: 0 rows; warning: read 0 rows from {empty_csv}: downstream nodes get an empty table" in empty_line
     assert "ended the process with exit code 99 (os._exit() or a crash)" in out
     assert "its code exited with sys.exit(99)" in out and "its code exited with sys.exit(0)" in out
     assert "failed and is not retried (retrying will not help): param 'code': 1 is bad data" in out

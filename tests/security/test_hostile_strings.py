@@ -209,7 +209,7 @@ def build_case(
         "nodes": [
             {"id": ECHO_NODE, "component": "echo_params@1.0.0", "title": node_titles[0],
              "description": node_descriptions[0], "params": echo_params},
-            {"id": SQL_NODE, "component": "sql@1.0.0", "title": node_titles[1],
+            {"id": SQL_NODE, "component": "sql@1.1.0", "title": node_titles[1],
              "description": node_descriptions[1], "params": sql_params},
         ],
         "edges": [],
