@@ -11,11 +11,17 @@ from typing import Any
 import pyarrow as pa
 
 from jimu.catalog import load_component
+from jimu.errors import SpecError
+from jimu.refs import substitute_param_references
 from jimu.runtime import entry, storage
+
+TEST_NODE = "node"
 
 
 @dataclass
 class ComponentRun:
+    """How the run ended: `exit_code` (see jimu.runtime.exit_codes), output port -> URI, the result file."""
+
     exit_code: int
     outputs: dict[str, str]
     result: dict
@@ -40,14 +46,27 @@ def run_component(
     inputs: dict[str, Any] | None = None,
     pipeline_params: dict[str, Any] | None = None,
     workdir: str | Path | None = None,
+    check_params: bool = True,
 ) -> ComponentRun:
     """Run the component's entrypoint through `jimu.runtime.entry`, in this process.
 
-    `inputs` maps a port to a DataFrame (or pyarrow Table), to {upstream id: DataFrame} for
-    ports that take several tables, or to a URI string of data already written.
+    `params` are checked against the component's params schema as `jimu validate` checks a
+    node's (SpecError with the same messages), `{"$param": name}` takes `pipeline_params[name]`,
+    and defaults fill in what is not set, as in a pipeline run (`check_params=False` skips the
+    check, to test the component's own guard against values a pipeline param brings at run
+    time). `inputs` maps a port to a
+    DataFrame (or pyarrow Table), to {upstream id: DataFrame} for ports that take several
+    tables, or to a URI string of data already written.
     """
+    from jimu.validate.rules_params import node_param_issues
+
     folder = Path(folder)
     spec = load_component(folder, check_folder_name=False).spec
+    pipeline_params = dict(pipeline_params or {})
+    declared = {name: {"default": value} for name, value in pipeline_params.items()}
+    issues = list(node_param_issues(spec, params, declared, "$.nodes[0].params", TEST_NODE)) if check_params else []
+    if issues:
+        raise SpecError(f"params of {spec.ref}", issues)
     base = Path(workdir or tempfile.mkdtemp(prefix="jimu-component-test-"))
     base.mkdir(parents=True, exist_ok=True)
     resolved: dict[str, Any] = {}
@@ -60,8 +79,9 @@ def run_component(
             resolved[port] = _write_input(str(base / "in" / port), value)
     outputs = {p.name: str(base / "out" / p.name) for p in spec.outputs}
     invocation = {
-        "version": 1, "pipeline": "test", "node": "node", "component": spec.ref, "run_id": "test_run",
-        "params": params, "pipeline_params": pipeline_params or {}, "inputs": resolved, "outputs": outputs,
+        "version": 1, "pipeline": "test", "node": TEST_NODE, "component": spec.ref, "run_id": "test_run",
+        "params": substitute_param_references(params, pipeline_params), "pipeline_params": pipeline_params,
+        "inputs": resolved, "outputs": outputs,
     }
     invocation_file, result_file = base / "invocation.json", base / "result.json"
     invocation_file.write_text(json.dumps(invocation), encoding="utf-8")

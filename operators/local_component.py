@@ -39,7 +39,13 @@ class JimuComponentOperator(BaseOperator):
 
     def execute(self, context) -> None:
         from jimu.run.envs import python_for
-        from jimu.run.node_process import keep_stop_handler, node_log_file, run_node_process, stop_requested
+        from jimu.run.node_process import (
+            NodeFatalError,
+            keep_stop_handler,
+            node_log_file,
+            run_node_process,
+            stop_requested,
+        )
         from jimu.runtime.invocation import resolve_invocation
 
         keep_stop_handler()
@@ -70,6 +76,12 @@ class JimuComponentOperator(BaseOperator):
             result = run_node_process(
                 resolved, component.folder, timeout, echo=self.log.info, python=python, on_start=self._started
             )
+        except NodeFatalError as exc:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            _report(self.task_id, "failed", time.perf_counter() - started, error=str(exc), reason=exc.reason,
+                    log=str(exc.log_file))
+            raise AirflowFailException(str(exc)) from exc
         except BaseException as exc:  # BaseException: Airflow's AirflowTaskTimeout is one
             reason, error = _why(exc, self.task_id, self.invocation["component"], timeout, log_file)
             _report(self.task_id, "failed", time.perf_counter() - started, error=error, reason=reason,
@@ -78,13 +90,15 @@ class JimuComponentOperator(BaseOperator):
         finally:
             self._node = None
         if result.skipped is not None:
-            from airflow.exceptions import AirflowSkipException
+            from airflow.sdk.exceptions import AirflowSkipException
 
             _report(self.task_id, "skipped", result.seconds, error=result.skipped)
             raise AirflowSkipException(f"node {self.task_id!r} skips its downstream nodes: {result.skipped}")
+        for warning in result.warnings:
+            self.log.warning("node %r: %s", self.task_id, warning)
         _report(
             self.task_id, "success", result.seconds, rows=result.rows_written,
-                exports=result.exports, metrics=result.metrics, log=str(result.log_file))
+            exports=result.exports, metrics=result.metrics, warnings=list(result.warnings), log=str(result.log_file))
 
     def _started(self, node) -> None:
         self._node = node

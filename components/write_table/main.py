@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from jimu.runtime import storage
+from jimu.home import jimu_home
+from jimu.runtime import FatalError, storage
 
 
 def destination(uri: str) -> str:
-    """Absolute paths and URIs as given; relative ones inside $JIMU_HOME/exports only."""
+    """Absolute paths and URIs as given; relative ones inside <Jimu home>/exports only."""
     if "://" in uri or os.path.isabs(uri):
         return uri
     if ".." in PurePath(uri).parts:
-        raise ValueError(f"uri {uri!r} climbs out of the exports folder; remove '..'")
-    home = Path(os.environ.get("JIMU_HOME") or Path.cwd() / ".jimu")
-    return str((home / "exports" / uri).absolute())
+        raise FatalError(f"param 'uri': {uri!r} climbs out of the exports folder; remove '..'")
+    return str((jimu_home() / "exports" / uri).absolute())
 
 
 def export(table, uri: str, fmt: str) -> str:

@@ -16,7 +16,7 @@ IMPORT_LINES = {
     "DAG": "from airflow.sdk import DAG",
     "Param": "from airflow.sdk import Param",
     "literal": "from airflow.sdk import literal",
-    "KubernetesPodOperator": "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",
+    "JimuPodOperator": "from jimu.operators.pod import JimuPodOperator",
     "k8s": "from kubernetes.client import models as k8s",
     "JimuComponentOperator": "from jimu.operators.local_component import JimuComponentOperator",
 }

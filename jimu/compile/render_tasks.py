@@ -1,4 +1,4 @@
-"""One task per node: a KubernetesPodOperator (kubernetes profile) or a local Jimu operator."""
+"""One task per node: a JimuPodOperator (a KubernetesPodOperator; kubernetes profile) or a local Jimu operator."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
 from jimu.compile.render_dag import render_timedelta
-from jimu.runtime.context import SKIP_EXIT_CODE
 from jimu.runtime.entry import POD_COMPONENT_DIR
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import static_invocation
 from jimu.spec import PipelineSpec
 
@@ -116,7 +116,7 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         ("labels", py_literal(labels, 2)),
         ("annotations", py_literal({"jimu.dev/component": comp.ref}, 2)),
     ]
-    names = {"KubernetesPodOperator", "literal"}
+    names = {"JimuPodOperator", "literal"}
     placement = effective_resources(item, spec)
     if placement.node_selector:
         kwargs.append(("node_selector", py_literal(placement.node_selector, 2)))
@@ -136,9 +136,10 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
     kwargs += [
         ("startup_timeout_seconds", str(profile.startup_timeout_seconds)),
         ("skip_on_exit_code", str(SKIP_EXIT_CODE)),
+        ("fatal_exit_code", str(FATAL_EXIT_CODE)),
         ("get_logs", "True"),
         ("do_xcom_push", "False"),
         ("on_finish_action", '"delete_pod"'),
     ]
-    source = call("KubernetesPodOperator", [], kwargs, 1)
+    source = call("JimuPodOperator", [], kwargs, 1)
     return f"{INDENT}{item.node.id} = {source}\n", names

@@ -46,6 +46,7 @@ class NodeOutcome:
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     reason: str | None = None
     log: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +94,7 @@ class ProgressPrinter(threading.Thread):
         outcome = NodeOutcome(
             event["node"], event["state"], event.get("seconds"), event.get("rows", {}),
             event.get("error"), event.get("exports", []), event.get("metrics") or {},
-            event.get("reason"), event.get("log"),
+            event.get("reason"), event.get("log"), event.get("warnings") or [],
         )
         self.seen[outcome.node] = outcome
         rows = ", ".join(f"{port}: {count} rows" for port, count in sorted(outcome.rows.items()))
@@ -104,6 +105,7 @@ class ProgressPrinter(threading.Thread):
             rows = f"downstream skipped: {outcome.error}"
         if outcome.state == "failed":
             rows = "; ".join(filter(None, [outcome.reason, outcome.log and f"log: {outcome.log}"]))
+        rows = "; ".join(filter(None, [rows, *(f"warning: {warning}" for warning in outcome.warnings)]))
         self.out(f"  {outcome.state:<8} {outcome.node:<24} {outcome.seconds:7.2f} s  {rows}".rstrip())
 
     def finish(self) -> None:

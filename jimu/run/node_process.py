@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jimu.errors import RunError
 from jimu.home import jimu_home
-from jimu.runtime.context import SKIP_EXIT_CODE
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
 LOG_TAIL_LINES = 30
@@ -42,6 +42,7 @@ class NodeResult:
     log_file: Path
     skipped: str | None = None
     metrics: dict[str, dict[str, float]] | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class NodeFailed(RunError):
@@ -51,6 +52,10 @@ class NodeFailed(RunError):
         super().__init__(message)
         self.reason = reason
         self.log_file = log_file
+
+
+class NodeFatalError(NodeFailed):
+    """The node's component said retrying will not help (jimu.runtime.FatalError)."""
 
 
 def run_root(pipeline: str, run_id: str) -> Path:
@@ -67,6 +72,15 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
             return "".join(deque(handle, maxlen=lines))
     except OSError:
         return ""
+
+
+def read_result(path: Path) -> dict:
+    """The entry's result file; {} when it is missing or not what the runtime writes."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return result if isinstance(result, dict) else {}
 
 
 def failure_reason(code: int, log_file: Path) -> str:
@@ -422,14 +436,21 @@ def run_node_process(
     if process.stop_reason is not None:
         reason = process.stop_reason
         raise NodeFailed(failure_message(node, component, reason, log_file), reason=reason, log_file=log_file)
-    if code == SKIP_EXIT_CODE:
-        result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
-        return NodeResult(node, seconds, {}, [], log_file, skipped=result.get("skipped", "skipped"))
+    result = read_result(result_file)
+    # The skip and fatal codes count only with the runtime's own record of them in the result
+    # file: a stray exit code never skips downstream nodes or switches retries off.
+    if code == SKIP_EXIT_CODE and isinstance(result.get("skipped"), str):
+        return NodeResult(node, seconds, {}, [], log_file, skipped=result["skipped"])
+    if code == FATAL_EXIT_CODE and isinstance(result.get("fatal"), str):
+        reason = f"failed, not retried: {result['fatal']}"
+        if len(reason) > REASON_CHARS:
+            reason = reason[: REASON_CHARS - 3] + "..."
+        message = f"failed and is not retried (retrying will not help): {result['fatal']}"
+        raise NodeFatalError(failure_message(node, component, message, log_file), reason=reason, log_file=log_file)
     if code != 0:
         reason = failure_reason(code, log_file)
         raise NodeFailed(failure_message(node, component, reason, log_file), reason=reason, log_file=log_file)
-    result = json.loads(result_file.read_text(encoding="utf-8"))
     return NodeResult(
         node, seconds, result.get("rows_written", {}), result.get("exports", []), log_file,
-        metrics=result.get("metrics", {}),
+        metrics=result.get("metrics", {}), warnings=tuple(result.get("warnings", ())),
     )

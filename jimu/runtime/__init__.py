@@ -1,5 +1,5 @@
 """The component contract: one invocation document, the same in a pod and a local process."""
 
-from jimu.runtime.context import ComponentContext
+from jimu.runtime.context import ComponentContext, FatalError
 
-__all__ = ["ComponentContext"]
+__all__ = ["ComponentContext", "FatalError"]

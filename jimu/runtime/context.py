@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pyarrow as pa
 
 from jimu.runtime import storage
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-# A component that decides its downstream should not run (a closed gate) exits with this code;
-# pods map it to a skipped task through KubernetesPodOperator(skip_on_exit_code=...), local
-# runs through AirflowSkipException. Either way Airflow skips the downstream tasks.
-SKIP_EXIT_CODE = 99
+__all__ = ["FATAL_EXIT_CODE", "SKIP_EXIT_CODE", "ComponentContext", "FatalError", "SkipDownstream"]
 
 
 class SkipDownstream(Exception):
     """Raised by ctx.skip_downstream: this node is skipped and so is everything after it."""
+
+
+class FatalError(Exception):
+    """Retrying will not help (bad params, bad data, a query that cannot bind): fail without retries.
+
+    Raise it (or call ctx.fail) with a message naming the param or column and the fix.
+    """
 
 
 class ComponentContext:
@@ -35,6 +40,7 @@ class ComponentContext:
         self.rows_written: dict[str, int] = {}
         self.exports: list[str] = []
         self.metrics_written: dict[str, dict[str, float]] = {}
+        self.warnings: list[str] = []
 
     def input_uri(self, port: str) -> str | None:
         value = self.invocation["inputs"].get(port)
@@ -104,9 +110,18 @@ class ComponentContext:
         """Note a file written outside the node's ports, so runs can say where it is."""
         self.exports.append(uri)
 
-    def skip_downstream(self, reason: str) -> None:
+    def skip_downstream(self, reason: str) -> NoReturn:
         """Stop here: this node and its downstream nodes are skipped, not failed."""
         raise SkipDownstream(reason)
+
+    def fail(self, reason: str) -> NoReturn:
+        """Stop here: this node fails and is not retried (raises FatalError)."""
+        raise FatalError(reason)
+
+    def warn(self, message: str) -> None:
+        """Log a warning and add it to the node's result: `jimu run` shows it on the node's line."""
+        self.warnings.append(message)
+        self.log(f"warning: {message}")
 
     def log(self, message: str) -> None:
         print(f"[{self.node}] {message}", file=sys.stderr, flush=True)

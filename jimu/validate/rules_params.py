@@ -124,56 +124,64 @@ def check_node_params(ctx: RuleContext) -> Iterator[Issue]:
         comp = ctx.components.get(node.id)
         if comp is None or ctx.node_index.get(node.id) != i:
             continue
-        schema = comp.spec.params
-        properties = schema.get("properties", {})
-        values = {}
-        for key, value in node.params.items():
-            path = ctx.node_path(i, "params", key)
-            if key not in properties:
-                known = ", ".join(sorted(properties)) or "none"
-                yield Issue(
-                    "unknown-param", path, f"component {comp.spec.ref} has no param {key!r}",
-                    f"remove it or use one of: {known}", node.id,
-                )
-                continue
-            if nested_too_deep(value):
-                yield Issue(
-                    "bad-param-value", path, f"nested more than {MAX_DEPTH} levels deep",
-                    "flatten the value", node.id,
-                )
-                continue
-            defaults, unresolved = {}, False
-            for ref_path, ref in iter_param_references(value, key):
-                if ref in ctx.spec.params:
-                    if "default" in ctx.spec.params[ref]:
-                        defaults[ref] = ctx.spec.params[ref]["default"]
-                    else:  # reported as param-without-default; None is no value to check
-                        unresolved = True
-                    continue
-                unresolved = True
-                yield Issue(
-                    "unknown-pipeline-param", ctx.node_path(i, "params", ref_path),
-                    f"refers to pipeline param {ref!r}, which is not defined",
-                    f"add {ref!r} to the pipeline's params or fix the name "
-                    f"(defined: {', '.join(sorted(ctx.spec.params)) or 'none'})",
-                    node.id,
-                )
-            if not unresolved:  # an unknown reference is reported once, not also as a bad value
-                values[key] = substitute_param_references(value, defaults)
-        for missing in schema.get("required", []):
-            if missing not in node.params and "default" not in properties.get(missing, {}):
-                yield Issue(
-                    "missing-param", ctx.node_path(i, "params"),
-                    f"required param {missing!r} is not set",
-                    f"set params.{missing} ({_describe(properties.get(missing, {}))})", node.id,
-                )
-        relaxed = {k: v for k, v in schema.items() if k != "required"}
-        for err in schema_validator(relaxed).iter_errors(values):
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
+        yield from node_param_issues(comp.spec, node.params, ctx.spec.params, ctx.node_path(i, "params"), node.id)
+
+
+def node_param_issues(
+    component, params: dict[str, Any], pipeline_params: dict[str, dict], params_path: str, node_id: str
+) -> Iterator[Issue]:
+    """A node's params checked against its component's params schema, `{"$param": name}`
+    references resolved to the pipeline params' defaults; used by the validator and jimu.testing."""
+    schema = component.params
+    properties = schema.get("properties", {})
+    values = {}
+    for key, value in params.items():
+        path = f"{params_path}.{key}"
+        if key not in properties:
+            known = ", ".join(sorted(properties)) or "none"
             yield Issue(
-                "bad-param-value", ctx.node_path(i, "params") + where,
-                err.message, f"give a value that fits: {_describe(err.schema)}", node.id,
+                "unknown-param", path, f"component {component.ref} has no param {key!r}",
+                f"remove it or use one of: {known}", node_id,
             )
+            continue
+        if nested_too_deep(value):
+            yield Issue(
+                "bad-param-value", path, f"nested more than {MAX_DEPTH} levels deep",
+                "flatten the value", node_id,
+            )
+            continue
+        defaults, unresolved = {}, False
+        for ref_path, ref in iter_param_references(value, key):
+            if ref in pipeline_params:
+                if "default" in pipeline_params[ref]:
+                    defaults[ref] = pipeline_params[ref]["default"]
+                else:  # reported as param-without-default; None is no value to check
+                    unresolved = True
+                continue
+            unresolved = True
+            yield Issue(
+                "unknown-pipeline-param", f"{params_path}.{ref_path}",
+                f"refers to pipeline param {ref!r}, which is not defined",
+                f"add {ref!r} to the pipeline's params or fix the name "
+                f"(defined: {', '.join(sorted(pipeline_params)) or 'none'})",
+                node_id,
+            )
+        if not unresolved:  # an unknown reference is reported once, not also as a bad value
+            values[key] = substitute_param_references(value, defaults)
+    for missing in schema.get("required", []):
+        if missing not in params and "default" not in properties.get(missing, {}):
+            yield Issue(
+                "missing-param", params_path,
+                f"required param {missing!r} is not set",
+                f"set params.{missing} ({_describe(properties.get(missing, {}))})", node_id,
+            )
+    relaxed = {k: v for k, v in schema.items() if k != "required"}
+    for err in schema_validator(relaxed).iter_errors(values):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
+        yield Issue(
+            "bad-param-value", params_path + where,
+            err.message, f"give a value that fits: {_describe(err.schema)}", node_id,
+        )
 
 
 def _describe(schema: Any) -> str:

@@ -27,7 +27,7 @@ from tests.compile.expect import (
 
 FILES = dag_files()
 RUFF = Path(sys.executable).with_name("ruff")
-OPERATOR_CLASSES = {"kubernetes": "KubernetesPodOperator", "local": "JimuComponentOperator"}
+OPERATOR_CLASSES = {"kubernetes": "JimuPodOperator", "local": "JimuComponentOperator"}
 SPEC_DEFAULTS = {"retries": 0, "retry_delay_seconds": 60, "timeout_seconds": None}
 
 

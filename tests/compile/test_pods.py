@@ -144,7 +144,7 @@ def test_custom_profile_reaches_the_pod():
     dag = dag_of(GOLDEN_DIR / "custom_profile.py")
     task, pod = render_pod(dag, "daily", day="2025-02-03")
     container = pod.spec.containers[0]
-    assert container.image == "registry.example.com:5000/ml-platform/jimu/sql:1.0.0"
+    assert container.image == "registry.example.com:5000/ml-platform/jimu/sql:1.1.0"
     assert container.image_pull_policy == "Always"
     assert pod.metadata.namespace == "ml-prod"
     assert pod.spec.service_account_name == "jimu-prod-runner"

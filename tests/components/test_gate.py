@@ -9,7 +9,7 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
 from jimu.runtime import storage
-from jimu.runtime.context import SKIP_EXIT_CODE
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.models import CARD_FILE, MODEL_FILE, read_model, write_model
 
 METRICS = {"accuracy": 0.81, "f1_macro": 0.8, "rows": 45, "confusion_matrix": [[1, 0], [0, 1]]}
@@ -59,8 +59,8 @@ def test_op_defaults_to_at_least(run_component, inputs):
 
 def test_unknown_metric_lists_the_available_ones(run_component, inputs, capfd):
     run = run_component("gate", {"metric": "auc", "threshold": 0.5}, inputs)
-    assert run.exit_code == 1
+    assert run.exit_code == FATAL_EXIT_CODE
     assert "param 'metric': 'auc' is not in the metrics; available metrics: accuracy, f1_macro, rows" in capfd.readouterr().err
     run = run_component("gate", {"metric": "confusion_matrix", "threshold": 0.5}, inputs)
-    assert run.exit_code == 1
+    assert run.exit_code == FATAL_EXIT_CODE
     assert "'confusion_matrix' is not a number" in capfd.readouterr().err

@@ -34,7 +34,7 @@ def test_parquet(tmp_path, run_component):
 
 def test_package_path_may_not_climb_out(run_component, capfd):
     run = run_component("load_table", {"uri": "package://sklearn.datasets/../../../etc/passwd"})
-    assert run.exit_code == 1
+    assert run.exit_code == 98  # FatalError: retrying will not help
     assert "without '..'" in capfd.readouterr().err
 
 
@@ -42,4 +42,153 @@ def test_missing_file_names_the_node(tmp_path, run_component, capfd):
     run = run_component("load_table", {"uri": str(tmp_path / "nope.csv")})
     assert run.exit_code == 1
     err = capfd.readouterr().err
-    assert "node 'node' (load_table@1.0.0) failed" in err and "nope.csv" in err
+    assert "node 'node' (load_table@1.1.0) failed" in err and "nope.csv" in err
+
+
+# --- formats: each compared with pandas reading the same file on its own --------------------------
+
+import gzip  # noqa: E402
+import json  # noqa: E402
+import string  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE  # noqa: E402
+
+WORDS = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)
+# Columns every format stores the same way: ints (nullable), floats, words, booleans.
+COLUMN_KINDS = {
+    "int": st.one_of(st.none(), st.integers(-(2**53), 2**53)),
+    "float": st.floats(-1e9, 1e9, allow_nan=False).map(lambda x: round(x, 6)),
+    "word": WORDS,
+    "flag": st.booleans(),
+}
+
+
+@st.composite
+def frames(draw) -> pd.DataFrame:
+    kinds = draw(st.lists(st.sampled_from(sorted(COLUMN_KINDS)), min_size=1, max_size=4))
+    rows = draw(st.integers(1, 6))
+    data = {f"c{i}_{kind}": draw(st.lists(COLUMN_KINDS[kind], min_size=rows, max_size=rows)) for i, kind in enumerate(kinds)}
+    frame = pd.DataFrame(data)
+    for name in frame.columns:  # a column of only nulls has no type to compare
+        if frame[name].isna().all():
+            frame[name] = 0
+    return frame
+
+
+def write_with_pandas(frame: pd.DataFrame, path, fmt: str) -> None:
+    compression = "gzip" if str(path).lower().endswith(".gz") else None
+    if fmt == "csv":
+        frame.to_csv(path, index=False, compression=compression)
+    elif fmt == "tsv":
+        frame.to_csv(path, index=False, sep="\t", compression=compression)
+    elif fmt == "parquet":
+        frame.to_parquet(path, index=False)
+    elif fmt == "json":
+        frame.to_json(path, orient="records", compression=compression)
+    else:
+        frame.to_json(path, orient="records", lines=True, compression=compression)
+
+
+def read_with_pandas(path, fmt: str) -> pd.DataFrame:
+    if fmt == "csv":
+        return pd.read_csv(path)
+    if fmt == "tsv":
+        return pd.read_csv(path, sep="\t")
+    if fmt == "parquet":
+        return pd.read_parquet(path)
+    return pd.read_json(path, orient="records", lines=fmt == "jsonl", dtype=False)
+
+
+EXTENSIONS = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "json": ".json", "jsonl": ".jsonl"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    frame=frames(), fmt=st.sampled_from(sorted(EXTENSIONS)), upper=st.booleans(),
+    gz=st.booleans(), explicit=st.booleans(),
+)
+def test_every_format_reads_what_pandas_reads(tmp_path_factory, run_component, frame, fmt, upper, gz, explicit):
+    extension = EXTENSIONS[fmt] + (".gz" if gz and fmt != "parquet" else "")
+    path = tmp_path_factory.mktemp("fmt") / f"data{extension.upper() if upper else extension}"
+    write_with_pandas(frame, path, fmt)
+    params = {"uri": str(path), **({"format": fmt} if explicit else {})}
+    run = run_component("load_table", params)
+    assert run.exit_code == 0
+    assert run.result["rows_written"] == {"table": len(frame)}
+    assert "warnings" not in run.result
+    expected = read_with_pandas(path, fmt)
+    pd.testing.assert_frame_equal(run.table(), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(run.table(), frame, check_dtype=False)
+
+
+def test_json_keys_missing_from_some_records_become_nulls(tmp_path, run_component):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([{"a": 1}, {"a": 2, "b": "x"}, {"b": "y"}]), encoding="utf-8")
+    run = run_component("load_table", {"uri": str(path)})
+    assert run.exit_code == 0
+    pd.testing.assert_frame_equal(run.table(), pd.read_json(path, orient="records"), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", ["data.txt", "data.xlsx", "data", "data.CSV.zip", "archive.gz"])
+def test_an_unknown_extension_is_refused_with_the_known_formats(tmp_path, run_component, capfd, name):
+    path = tmp_path / name
+    content = b"a,b\n1,2\n"
+    path.write_bytes(gzip.compress(content) if name.endswith(".gz") else content)
+    run = run_component("load_table", {"uri": str(path)})
+    assert run.exit_code == FATAL_EXIT_CODE
+    err = capfd.readouterr().err
+    assert f"param 'format': cannot tell the format of {name!r} from its extension" in err
+    assert "set param 'format' to one of csv, tsv, parquet, json, jsonl" in err
+    assert "Traceback" not in err
+    # Naming the format reads it.
+    assert run_component("load_table", {"uri": str(path), "format": "csv"}).result["rows_written"] == {"table": 1}
+
+
+@pytest.mark.parametrize(
+    ("content", "fmt", "message"),
+    [
+        ('{"a": 1}\n{"a": 2}\n', "json", "not valid JSON"),
+        ('{"a": [1, 2]}', "json", "not a dict; for one object per line set param 'format' to jsonl"),
+        ('[{"a": 1}, 5]', "json", "item 1 of the JSON array is a int, not an object"),
+        ("not json at all", "jsonl", "cannot read"),
+        ("PAR1 but not parquet", "parquet", "cannot read"),
+    ],
+)
+def test_a_file_that_does_not_parse_fails_without_retry(tmp_path, run_component, capfd, content, fmt, message):
+    path = tmp_path / f"bad{EXTENSIONS[fmt]}"
+    path.write_text(content, encoding="utf-8")
+    run = run_component("load_table", {"uri": str(path)})
+    assert run.exit_code == FATAL_EXIT_CODE
+    err = capfd.readouterr().err
+    assert message in err and f"param 'uri': cannot read {str(path)!r} as {fmt}" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("header_only.csv", "a,b\n"), ("empty.csv", ""), ("empty.json", "[]"), ("empty.jsonl", ""), ("blank.tsv", "a\tb\n")],
+)
+def test_zero_rows_load_with_a_warning(tmp_path, run_component, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    run = run_component("load_table", {"uri": str(path)})
+    assert run.exit_code == 0
+    assert run.result["rows_written"] == {"table": 0}
+    assert run.result["warnings"] == [f"read 0 rows from {path}: downstream nodes get an empty table; check the file and its params"]
+
+
+def test_csv_params_on_another_format_are_refused(tmp_path, run_component, capfd):
+    pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "in.parquet")
+    run = run_component("load_table", {"uri": str(tmp_path / "in.parquet"), "skip_rows": 2})
+    assert run.exit_code == FATAL_EXIT_CODE
+    assert "param 'skip_rows' applies to csv and tsv files only, and this file is parquet; remove it" in capfd.readouterr().err
+
+
+def test_gzip_csv_from_a_package_file_name(tmp_path, run_component):
+    path = tmp_path / "NUMBERS.CSV.GZ"
+    path.write_bytes(gzip.compress(b"x\n1\n2\n"))
+    assert run_component("load_table", {"uri": str(path)}).table()["x"].tolist() == [1, 2]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from jimu.runtime.exit_codes import FATAL_EXIT_CODE
+
 FRAME = pd.DataFrame({"x": [3, 1, 2], "label": ["c", "a", "b"]})
 
 
@@ -40,6 +42,21 @@ def test_write_parquet_absolute(tmp_path, run_component):
 
 def test_write_refuses_to_climb_out_of_exports(run_component, jimu_home, capfd):
     run = run_component("write_table", {"uri": "../../escaped.csv"}, inputs={"table": FRAME})
-    assert run.exit_code == 1
-    assert "climbs out of the exports folder" in capfd.readouterr().err
+    assert run.exit_code == FATAL_EXIT_CODE  # a bad param: retrying will not help
+    assert "param 'uri': '../../escaped.csv' climbs out of the exports folder" in capfd.readouterr().err
     assert not Path(os.path.normpath(jimu_home / "exports" / "../../escaped.csv")).exists()
+
+
+def test_relative_exports_go_to_the_jimu_home_found_from_any_folder(run_component, tmp_path, monkeypatch):
+    """Not under the current folder: the project's .jimu/ above it, as every other command finds it."""
+    project = tmp_path / "project"
+    (project / ".jimu").mkdir(parents=True)
+    (project / "sub" / "dir").mkdir(parents=True)
+    monkeypatch.delenv("JIMU_HOME", raising=False)
+    monkeypatch.chdir(project / "sub" / "dir")
+    run = run_component("write_table", {"uri": "out/rows.csv"}, inputs={"table": FRAME})
+    assert run.exit_code == 0
+    target = project / ".jimu" / "exports" / "out" / "rows.csv"
+    assert run.result["exports"] == [str(target)]
+    pd.testing.assert_frame_equal(pd.read_csv(target), FRAME)
+    assert not (project / "sub" / "dir" / ".jimu").exists()

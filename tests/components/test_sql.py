@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pytest
+
+from jimu.runtime.exit_codes import FAILED_EXIT_CODE, FATAL_EXIT_CODE
 
 ORDERS = pd.DataFrame({"id": [1, 2, 3, 4], "customer": ["ann", "bob", "ann", "cy"], "amount": [10.0, 25.5, 7.25, 99.0]})
 CUSTOMERS = pd.DataFrame({"customer": ["ann", "bob", "cy"], "city": ["Oslo", "Rome", "Lima"]})
@@ -38,11 +42,43 @@ def test_query_cannot_read_files(tmp_path, run_component, capfd):
     secret = tmp_path / "secret.csv"
     duckdb.sql("SELECT 42 AS answer").write_csv(str(secret))
     run = run_component("sql", {"query": f"SELECT * FROM read_csv('{secret}')"}, inputs={"tables": {"orders": ORDERS}})
-    assert run.exit_code == 1
+    assert run.exit_code == FATAL_EXIT_CODE
     assert "disabled by configuration" in capfd.readouterr().err
 
 
 def test_more_than_one_statement_is_refused(run_component, capfd):
     run = run_component("sql", {"query": "SELECT 1; DROP TABLE orders"}, inputs={"tables": {"orders": ORDERS}})
-    assert run.exit_code == 1
+    assert run.exit_code == FATAL_EXIT_CODE
     assert "exactly one SELECT" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("query", "tables", "message", "context"),
+    [
+        # What an empty upstream (a file load_table read no rows or columns from) used to lead to.
+        ("SELECT SUM(x) AS s FROM load", {"load": pa.table({})},
+         "input 'tables': upstream table 'load' has no columns (0 rows)", "check node 'load'"),
+        ("SELECT SUM(x) AS s FROM load", {"load": pa.table({"[{a": pa.array([], pa.string())})},
+         'Referenced column "x" not found', 'upstream tables: load (0 rows; columns: [{a)'),
+        ("SELECT amount FROM order_lines", {"orders": ORDERS},
+         "Table with name order_lines does not exist", "upstream tables: orders (4 rows; columns: id, customer, amount)"),
+        ("SELECT CAST(customer AS INTEGER) FROM orders", {"orders": ORDERS},
+         "Could not convert string 'ann' to INT32", "upstream tables: orders"),
+        ("SELECT * FROM orders WHERE amount > :floor", {"orders": ORDERS},
+         "the query binds ['floor'], which are not pipeline params; add them", "param 'query'"),
+        ("SELEC * FROM orders", {"orders": ORDERS}, "param 'query'", "orders"),
+    ],
+)
+def test_errors_of_the_query_itself_are_not_retried(run_component, capfd, query, tables, message, context):
+    run = run_component("sql", {"query": query}, inputs={"tables": tables})
+    assert run.exit_code == FATAL_EXIT_CODE
+    err = capfd.readouterr().err
+    assert "node 'node' (sql@1.1.0) failed; retrying will not help, so it is not retried:" in err
+    assert message in err and context in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_upstream_file_is_an_ordinary_failure(run_component, tmp_path):
+    """Storage that is not there (yet) may be there on the next try."""
+    run = run_component("sql", {"query": "SELECT 1 AS x FROM tables"}, inputs={"tables": str(tmp_path / "gone")})
+    assert run.exit_code == FAILED_EXIT_CODE

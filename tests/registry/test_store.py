@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import shutil
 from pathlib import Path
 
@@ -24,13 +25,14 @@ def store(tmp_path) -> CatalogStore:
 def sql_copy(tmp_path) -> Path:
     folder = tmp_path / "src" / "sql"
     shutil.copytree(builtin_components_dir() / "sql", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    set_version(folder, "1.0.0")  # whatever the built-in's own version is today
     return folder
 
 
 def set_version(folder: Path, version: str) -> None:
     spec = folder / "component.yaml"
     text = spec.read_text()
-    spec.write_text(text.replace("version: 1.0.0", f"version: {version}"))
+    spec.write_text(re.sub(r"(?m)^version: .*$", f"version: {version}", text, count=1))
 
 
 def test_publish_is_idempotent_and_versions_are_immutable(store, sql_copy):

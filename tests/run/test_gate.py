@@ -33,7 +33,7 @@ def pipeline(threshold: float) -> dict:
         "id": "gate_run_test",
         "params": {"min_accuracy": {"type": "number", "default": threshold}},
         "nodes": [
-            node("load", "load_table@1.0.0", {
+            node("load", "load_table@1.1.0", {
                 "uri": "package://sklearn.datasets/data/breast_cancer.csv",
                 "skip_rows": 1, "has_header": False, "column_names": [*FEATURES, LABEL],
             }),
@@ -42,7 +42,7 @@ def pipeline(threshold: float) -> dict:
                 "estimator": "random_forest", "label": LABEL, "hyperparams": HYPERPARAMS, "seed": 3,
             }),
             node("evaluate", "evaluate@1.0.0"),
-            node("gate", "gate@1.0.0", {"metric": "accuracy", "op": ">=", "threshold": {"$param": "min_accuracy"}}),
+            node("gate", "gate@1.1.0", {"metric": "accuracy", "op": ">=", "threshold": {"$param": "min_accuracy"}}),
             node("score", "batch_predict@1.0.0"),
         ],
         "edges": [

@@ -19,13 +19,13 @@ def pipeline(csv: Path, code: str) -> dict:
         "id": "local_run_test",
         "params": {"factor": {"type": "integer", "default": 3}},
         "nodes": [
-            {"id": "load", "component": "load_table@1.0.0", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.1.0", "params": {"uri": str(csv)}},
             {
                 "id": "scale",
                 "component": "python@1.0.0",
                 "params": {"code": code, "args": {"factor": {"$param": "factor"}}},
             },
-            {"id": "total", "component": "sql@1.0.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
+            {"id": "total", "component": "sql@1.1.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
         ],
         "edges": [
             {"from": "load.table", "to": "scale.tables"},

@@ -5,7 +5,7 @@ from jimu.runtime.invocation import port_uri, resolve_invocation, run_folder_nam
 
 def make_static(storage_base="/data"):
     return static_invocation(
-        pipeline="p", node="join", component="sql@1.0.0",
+        pipeline="p", node="join", component="sql@1.1.0",
         params={"query": "SELECT 1", "nested": {"limit": {"$param": "limit"}}, "keep": {"$param": "missing"}},
         inputs={"tables": [("b", "table"), ("a", "table")]}, multiple_inputs={"tables"},
         outputs=["table"], storage_base=storage_base,
@@ -24,7 +24,7 @@ def test_resolution_adds_run_scoped_uris_and_params():
 
 def test_s3_base_and_single_inputs():
     static = static_invocation(
-        pipeline="p", node="w", component="write_table@1.0.0", params={}, inputs={"table": [("u", "table")]},
+        pipeline="p", node="w", component="write_table@1.1.0", params={}, inputs={"table": [("u", "table")]},
         multiple_inputs=set(), outputs=["table"], storage_base="s3://bucket/prefix/",
     )
     doc = resolve_invocation(static, run_id="r", pipeline_params={})
@@ -40,7 +40,7 @@ def test_run_ids_become_one_safe_segment():
 def test_static_document_is_order_independent():
     a = make_static()
     b = static_invocation(
-        pipeline="p", node="join", component="sql@1.0.0",
+        pipeline="p", node="join", component="sql@1.1.0",
         params={"keep": {"$param": "missing"}, "nested": {"limit": {"$param": "limit"}}, "query": "SELECT 1"},
         inputs={"tables": [("a", "table"), ("b", "table")]}, multiple_inputs={"tables"},
         outputs=["table"], storage_base="/data",

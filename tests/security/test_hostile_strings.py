@@ -210,7 +210,7 @@ def build_case(
         "nodes": [
             {"id": ECHO_NODE, "component": "echo_params@1.0.0", "title": node_titles[0],
              "description": node_descriptions[0], "params": echo_params},
-            {"id": SQL_NODE, "component": "sql@1.0.0", "title": node_titles[1],
+            {"id": SQL_NODE, "component": "sql@1.1.0", "title": node_titles[1],
              "description": node_descriptions[1], "params": sql_params},
         ],
         "edges": [],
@@ -336,7 +336,7 @@ def check_source_shape(source: str, case: Case) -> None:
     """User text appears only as string constants and in the header comments."""
     tree = ast.parse(source)
     allowed_names = {
-        "DAG", "Param", "literal", "KubernetesPodOperator", "JimuComponentOperator", "k8s",
+        "DAG", "Param", "literal", "JimuPodOperator", "JimuComponentOperator", "k8s",
         "datetime", "dag", "JIMU_HOME", "JIMU_CATALOG", ECHO_NODE, SQL_NODE,
     }
     for node in ast.walk(tree):
@@ -347,14 +347,13 @@ def check_source_shape(source: str, case: Case) -> None:
                                  "V1EnvFromSource", "V1SecretEnvSource"}, node.attr
         elif isinstance(node, ast.Call):
             func = ast.unparse(node.func)
-            assert func in {"DAG", "Param", "literal", "KubernetesPodOperator", "JimuComponentOperator",
+            assert func in {"DAG", "Param", "literal", "JimuPodOperator", "JimuComponentOperator",
                             "datetime.datetime", "datetime.timedelta", "k8s.V1ResourceRequirements",
                             "k8s.V1EnvFromSource", "k8s.V1SecretEnvSource"}, func
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
             assert module in {"__future__", "datetime", "airflow.sdk", "kubernetes.client",
-                              "airflow.providers.cncf.kubernetes.operators.pod",
-                              "jimu.operators.local_component"}, module
+                              "jimu.operators.pod", "jimu.operators.local_component"}, module
         assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.JoinedStr, ast.Subscript, ast.ClassDef))
     top = [type(n).__name__ for n in tree.body]
     assert top[-1] == "With" and set(top[:-1]) <= {"ImportFrom", "Import", "Assign"}, top
