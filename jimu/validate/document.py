@@ -176,8 +176,11 @@ def best_effort_spec(raw: dict, exc: ValidationError) -> Repair | None:
             fixed.append(_fix(editor, loc, repair))
             if err["type"] == "extra_forbidden" and isinstance(loc[-1], str):
                 # "paramz": the values meant for "params" are not there; don't report it as unset.
+                # Only when the real key is absent: beside it, the misspelt one hides nothing.
+                parent = _at(raw, loc[:-1])
                 for near in difflib.get_close_matches(loc[-1], _field_names(), n=1, cutoff=0.75):
-                    repair.broken.append(json_path((*loc[:-1], near)))
+                    if not (isinstance(parent, dict) and near in parent):
+                        repair.broken.append(json_path((*loc[:-1], near)))
         if not any(fixed):
             return None
         try:
@@ -186,6 +189,17 @@ def best_effort_spec(raw: dict, exc: ValidationError) -> Repair | None:
         except ValidationError as again:
             exc = again
     return None
+
+
+def _at(root, loc: tuple):
+    """The value at a pydantic error location in the raw document, or None."""
+    value = root
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
 
 
 @functools.cache

@@ -21,15 +21,11 @@ from jimu.validate.context import RuleContext
 
 PYTHON_FORMAT = "python"
 EXPORT_PATH_FORMAT = "export-path"
-# Built-in params whose component.yaml predates the "export-path" format (adding it changes the
-# component's digest, so it waits for its next version).
-KNOWN_FORMATS = {("write_table", "uri"): EXPORT_PATH_FORMAT}
 
 
 def formatted_params(comp, fmt: str) -> list[str]:
     props = comp.spec.params.get("properties", {})
     found = [k for k, v in props.items() if isinstance(v, dict) and v.get("format") == fmt]
-    found += [k for (name, k), f in KNOWN_FORMATS.items() if name == comp.spec.name and f == fmt and k in props]
     return sorted(set(found))
 
 

@@ -143,5 +143,5 @@ def test_the_install_step_installs_a_jimu_wheel_and_the_component_runs(tmp_path)
         capture_output=True, text=True, env={**env, "JIMU_COMPONENT_DIR": str(image_dir)}, cwd=tmp_path, timeout=300,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "node 'scale' done" in ran.stderr
+    assert "node 'scale' (scale_rows@0.1.0) done" in ran.stderr
     assert storage.read_table(str(table_out)).to_pandas()["x"].tolist() == [3, 6]
