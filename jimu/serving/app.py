@@ -113,10 +113,11 @@ def _beyond_the_model(X: np.ndarray, features: list[str], exc: ValueError) -> JS
     return _unprocessable([{"loc": ("rows",), "msg": f"the model cannot take these rows: {exc}", "type": "model_refused"}])
 
 
-def _not_finite_rows(outputs: list[np.ndarray]) -> np.ndarray:
+def _not_finite_rows(outputs: list[Any]) -> np.ndarray:
     """Indexes of rows with a NaN or infinite output (numeric outputs only: classes may be strings)."""
     bad = np.zeros(len(outputs[0]), dtype=bool)
-    for out in outputs:
+    # A multi-output classifier's predict_proba is a list of arrays, one per output.
+    for out in (array for output in outputs for array in (output if isinstance(output, list) else [output])):
         if out.dtype.kind in "fc":
             finite = np.isfinite(out)
             bad |= ~(finite if finite.ndim == 1 else finite.reshape(len(finite), -1).all(axis=1))
@@ -169,7 +170,7 @@ def create_app(model_uri: str, *, threads: int = 1) -> FastAPI:
         "version": card.get("version") or digest[7:19],
         "digest": digest,
         "features": features,
-        "classes": classes.tolist() if classes is not None else None,
+        "classes": None if classes is None else [c.tolist() for c in classes] if isinstance(classes, list) else classes.tolist(),
         "card": card,
     }
     # Rows arrive as a numpy array in `features` order; an estimator fitted on a DataFrame
@@ -239,7 +240,8 @@ def create_app(model_uri: str, *, threads: int = 1) -> FastAPI:
             return _overflowed(X, features, bad)
         reply = {"predictions": outputs[0].tolist()}
         if predict_proba is not None:
-            reply["probabilities"] = outputs[1].tolist()
+            proba = outputs[1]
+            reply["probabilities"] = [p.tolist() for p in proba] if isinstance(proba, list) else proba.tolist()
         return Response(to_json(reply), media_type="application/json")
 
     return app
