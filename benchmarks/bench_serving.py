@@ -14,7 +14,8 @@ rows as a numpy array, in this process.
    overhead = HTTP p50 - in-process p50 (goal <= 2 ms with 1 row).
 2. Concurrency, 1-row bodies, 1 / 8 / 32 clients: N client processes (one keep-alive
    connection each) for a fixed window, against N threads calling predict in this process
-   for the same window; the two alternate, case by case, for several rounds. Throughput
+   for the same window; the two alternate, case by case, for several rounds (with
+   --configs, every configuration is deployed at once and takes its turn in each round). Throughput
    (requests/s; median of the rounds), p50 / p99 of every request, and HTTP / in-process
    ratios (goal: throughput >= 0.7x the in-process one at 8 clients). Also CPU seconds per
    request: the server's processes (from /proc) against the in-process threads' own CPU time,
@@ -236,25 +237,29 @@ def main() -> int:
             "features": list(X.columns), "label": "target", "classes": [int(c) for c in estimator.classes_],
             "task": "classification", "name": name,
         })
-        for config in configs:
-            label = name if config == "default" else f"{name} [{config}]"
-            deploy_config(config)
-            section(f"{label}: deploy")
-            started = time.perf_counter()
-            deployment = manager.deploy(f"bench-{name}", uri)
-            print(f"   deploy (spawn to healthy): {fmt_seconds(time.perf_counter() - started)} at {deployment.url}")
-            rows.append(Row("serving", f"{label}: deploy (spawn to healthy)", time.perf_counter() - started))
-            try:
-                rows += measure(label, deployment, estimator, X, requests, window, rounds, np)
-            finally:
-                manager.stop(f"bench-{name}")
-                print(f"   stopped bench-{name}")
+        # Every configuration is deployed at once, so that their windows can alternate.
+        deployments = {}
+        try:
+            for i, config in enumerate(configs):
+                label = name if config == "default" else f"{name} [{config}]"
+                deploy_config(config)
+                started = time.perf_counter()
+                deployments[label] = manager.deploy(f"bench-{name}-{i}", uri)
+                seconds = time.perf_counter() - started
+                print(f"   {label}: deploy (spawn to healthy) {fmt_seconds(seconds)} at {deployments[label].url}")
+                rows.append(Row("serving", f"{label}: deploy (spawn to healthy)", seconds))
+            for label, deployment in deployments.items():
+                section(f"{label}: latency, 1 client, HTTP and in-process alternating call by call")
+                rows += latency_rows(label, f"{deployment.url}/predict", estimator, X, requests, np)
+            rows += concurrency_rows(name, deployments, estimator, X, window, rounds, np)
+        finally:
+            for i in range(len(deployments)):
+                manager.stop(f"bench-{name}-{i}")
     print_table("serving: POST /predict on a local deployment vs predict in-process", rows)
     return 0
 
 
-def measure(label: str, deployment, estimator, X, requests: int, window: float, rounds: int, np) -> list[Row]:
-    url = f"{deployment.url}/predict"
+def latency_rows(label: str, url: str, estimator, X, requests: int, np) -> list[Row]:
     rows = []
     for n in (1, 100):
         frame = X.iloc[:n]
@@ -268,49 +273,59 @@ def measure(label: str, deployment, estimator, X, requests: int, window: float, 
         http_times, local = latency(url, body, estimator, array, requests, warmup=50)
         h50, h99, l50, l99 = median(http_times), percentile(http_times, 99), median(local), percentile(local, 99)
         overhead = h50 - l50
-        print(f"   {n:>3} row(s), 1 client: HTTP p50 {fmt_seconds(h50)} p99 {fmt_seconds(h99)}; "
+        print(f"   {n:>3} row(s): HTTP p50 {fmt_seconds(h50)} p99 {fmt_seconds(h99)}; "
               f"in-process p50 {fmt_seconds(l50)} p99 {fmt_seconds(l99)}; overhead p50 {fmt_seconds(overhead)}",
               flush=True)
         rows.append(Row("serving", f"{label}, {n} row(s), 1 client: p50", h50, l50, baseline_name="in-process"))
         rows.append(Row("serving", f"{label}, {n} row(s), 1 client: p99", h99, l99, baseline_name="in-process"))
         rows.append(Row("serving", f"{label}, {n} row(s), 1 client: overhead p50 (HTTP - in-process)", overhead,
                         goal="<= 2 ms" if n == 1 else "", ok=overhead <= GOAL_OVERHEAD if n == 1 else None))
+    return rows
 
-    section(f"{label}: 1-row bodies, {rounds} x {window:.0f} s per case, HTTP and in-process alternating")
+
+def concurrency_rows(name: str, deployments: dict, estimator, X, window: float, rounds: int, np) -> list[Row]:
+    section(f"{name}: 1-row bodies, {rounds} x {window:.0f} s per case; each server and in-process alternating")
     frame = X.iloc[:1]
     body = json.dumps({"rows": frame.to_dict(orient="records")}).encode()
     array = frame.to_numpy(dtype=np.float64)
-    served: dict[int, list] = {n: [[], [], 0, []] for n in CLIENTS}  # rates, times, errors, CPU per request
+    # (rates, seconds per request, errors, CPU per request) by server label, then client count
+    served = {label: {n: [[], [], 0, []] for n in CLIENTS} for label in deployments}
     local: dict[int, list] = {n: [[], [], []] for n in CLIENTS}
     for _ in range(rounds):
         for n in CLIENTS:
-            rate, times, errors, cpu = http_load(url, body, n, window, deployment.pid)
-            served[n][0].append(rate)
-            served[n][1] += times
-            served[n][2] += errors
-            served[n][3].append(cpu)
+            for label, deployment in deployments.items():
+                rate, times, errors, cpu = http_load(f"{deployment.url}/predict", body, n, window, deployment.pid)
+                tally = served[label][n]
+                tally[0].append(rate)
+                tally[1] += times
+                tally[2] += errors
+                tally[3].append(cpu)
             rate, times, cpu = local_load(estimator, array, n, window)
             local[n][0].append(rate)
             local[n][1] += times
             local[n][2].append(cpu)
-    for n in CLIENTS:
-        (rates, times, errors, cpus), (local_rates, local_times, local_cpus) = served[n], local[n]
-        rps, local_rps = median(rates), median(local_rates)
-        h50, h99, l50, l99 = (median(times), percentile(times, 99), median(local_times), percentile(local_times, 99))
-        ratio = rps / local_rps
-        print(f"   {n:>2} client(s): {rps:,.0f} req/s, p50 {fmt_seconds(h50)} p99 {fmt_seconds(h99)}, "
-              f"server CPU {fmt_seconds(median(cpus))}/request; in-process {n} thread(s): {local_rps:,.0f} calls/s, "
-              f"p50 {fmt_seconds(l50)} p99 {fmt_seconds(l99)}, CPU {fmt_seconds(median(local_cpus))}/call; "
-              f"throughput ratio {ratio:.2f}x" + (f"; {errors} errors" if errors else ""), flush=True)
-        goal = n == GOAL_CLIENTS
-        rows.append(Row("serving", f"{label}, 1 row, {n} client(s): throughput", rps, local_rps, unit="req/s",
-                        baseline_name=f"in-process, {n} thread(s), calls/s",
-                        goal=f">= {GOAL_THROUGHPUT}x" if goal else "", ok=ratio >= GOAL_THROUGHPUT if goal else None,
-                        note=f"{errors} non-200 answers" if errors else ""))
-        rows.append(Row("serving", f"{label}, 1 row, {n} client(s): p50", h50, l50, baseline_name=f"in-process, {n} thread(s)"))
-        rows.append(Row("serving", f"{label}, 1 row, {n} client(s): p99", h99, l99, baseline_name=f"in-process, {n} thread(s)"))
-        rows.append(Row("serving", f"{label}, 1 row, {n} client(s): CPU per request", median(cpus), median(local_cpus),
-                        baseline_name=f"in-process, {n} thread(s)"))
+    rows = []
+    for label in deployments:
+        print(f"   {label}:")
+        for n in CLIENTS:
+            (rates, times, errors, cpus), (local_rates, local_times, local_cpus) = served[label][n], local[n]
+            rps, local_rps = median(rates), median(local_rates)
+            h50, h99, l50, l99 = (median(times), percentile(times, 99), median(local_times), percentile(local_times, 99))
+            ratio = rps / local_rps
+            print(f"   {n:>2} client(s): {rps:,.0f} req/s, p50 {fmt_seconds(h50)} p99 {fmt_seconds(h99)}, "
+                  f"server CPU {fmt_seconds(median(cpus))}/request; in-process {n} thread(s): {local_rps:,.0f} calls/s, "
+                  f"p50 {fmt_seconds(l50)} p99 {fmt_seconds(l99)}, CPU {fmt_seconds(median(local_cpus))}/call; "
+                  f"throughput ratio {ratio:.2f}x" + (f"; {errors} errors" if errors else ""), flush=True)
+            goal = n == GOAL_CLIENTS
+            rows.append(Row("serving", f"{label}, 1 row, {n} client(s): throughput", rps, local_rps, unit="req/s",
+                            baseline_name=f"in-process, {n} thread(s), calls/s",
+                            goal=f">= {GOAL_THROUGHPUT}x" if goal else "", ok=ratio >= GOAL_THROUGHPUT if goal else None,
+                            note=f"{errors} non-200 answers" if errors else ""))
+            baseline = f"in-process, {n} thread(s)"
+            rows.append(Row("serving", f"{label}, 1 row, {n} client(s): p50", h50, l50, baseline_name=baseline))
+            rows.append(Row("serving", f"{label}, 1 row, {n} client(s): p99", h99, l99, baseline_name=baseline))
+            rows.append(Row("serving", f"{label}, 1 row, {n} client(s): CPU per request", median(cpus), median(local_cpus),
+                            baseline_name=baseline))
     return rows
 
 

@@ -6,8 +6,9 @@ rows become one numpy array, and pydantic-core dumps the answer (several times f
 `json.dumps` on lists of floats, and exact: floats round-trip).
 
 Parsing, predict and dumping run in a worker thread (at most `threads` at once), not on the
-event loop, so /health answers while a large /predict runs; only a small body whose requests
-have lately taken under a millisecond is answered on the loop. Every answer about a bad body is
+event loop, so /health answers while a large /predict runs. Only a request whose size of body has
+lately been answered in under a millisecond runs on the loop: there, a thread hop would cost
+more than it saves. Every answer about a bad body is
 a 4xx with a JSON `message` and `detail`: a value the estimator cannot take (beyond float32 for
 tree models, or one that makes its arithmetic overflow) is a 422 naming the row and feature.
 """
@@ -37,9 +38,10 @@ from jimu.runtime.models import MODEL_FILE, read_model
 MAX_ROWS = 10_000
 MAX_LISTED = 5  # errors spelled out in `message`; `detail` has them all
 FLOAT32_MAX = float(np.finfo(np.float32).max)
-# A small body that has lately taken under INLINE_SECONDS is answered on the event loop: handing it
-# to a thread and back costs 0.1-0.3 ms of CPU, a third of such a request. Anything else goes to a thread.
-INLINE_BYTES = 16_384
+# Handing a request to a thread and back costs 0.1-0.3 ms of CPU and two wake-ups, which on a busy
+# machine can take milliseconds. So a body is answered on the event loop when bodies of its size
+# (to a power of two) have lately been answered in under INLINE_SECONDS; others, and any size not
+# seen yet, go to a thread.
 INLINE_SECONDS = 0.001
 
 
@@ -201,20 +203,21 @@ def create_app(model_uri: str, *, threads: int = 1) -> FastAPI:
         if refused is not None:
             return refused
         body = await request.body()
-        nonlocal limiter, small_cost
-        small = len(body) <= INLINE_BYTES
-        if small and small_cost < INLINE_SECONDS:
+        nonlocal limiter
+        size = len(body).bit_length()
+        if cost.get(size, math.inf) < INLINE_SECONDS:
             response, seconds = timed_answer(body)
         else:
             if limiter is None:  # made here, in the event loop that will use it
                 limiter = anyio.CapacityLimiter(threads)
             response, seconds = await anyio.to_thread.run_sync(timed_answer, body, limiter=limiter)
-        if small:
-            small_cost = seconds if small_cost == math.inf else 0.8 * small_cost + 0.2 * seconds
+        # The fastest lately, creeping up 10 % a request: a pause of the machine does not count, a
+        # slower model or bigger rows soon do.
+        cost[size] = min(seconds, cost.get(size, math.inf) * 1.1)
         return response
 
     limiter: anyio.CapacityLimiter | None = None
-    small_cost = math.inf  # seconds a small body has taken lately (moving average); unknown at first
+    cost: dict[int, float] = {}  # seconds to answer a body of 2**(k-1) to 2**k bytes, by k
 
     def timed_answer(body: bytes) -> tuple[Response, float]:
         started = time.perf_counter()

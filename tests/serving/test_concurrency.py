@@ -28,7 +28,7 @@ def big_forest(tmp_path_factory):
     """A forest deep enough that predicting MAX_ROWS rows takes a visible time: (uri, estimator, rows)."""
     X, y = make_classification(n_samples=3000, n_features=20, n_informative=12, random_state=0)
     features = [f"f{i}" for i in range(X.shape[1])]
-    estimator = RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=2).fit(X, y)
+    estimator = RandomForestClassifier(n_estimators=200, random_state=0, n_jobs=2).fit(X, y)
     estimator.set_params(n_jobs=1)  # as a single server thread would run it
     uri = str(tmp_path_factory.mktemp("models") / "forest")
     write_model(uri, estimator, {"task": "classification", "features": features, "label": "y", "classes": [0, 1]})
@@ -70,7 +70,7 @@ def test_health_answers_while_a_large_predict_runs(big_forest):
     busy = window["end"] - window["start"]
     during = [seconds for sent, seconds in latencies if window["start"] + 0.05 * busy < sent < window["end"] - 0.05 * busy]
     # Blocked, the loop answers one /health per predict, after it; free, it answers all along.
-    assert busy > 0.2 and alone > 0.2, f"predict too quick to tell ({alone=:.3f} s, {busy=:.3f} s)"
+    assert busy > 0.1 and alone > 0.1, f"predict too quick to tell ({alone=:.3f} s, {busy=:.3f} s)"
     assert len(during) >= 10, f"only {len(during)} /health answers during a {busy:.2f} s predict"
     assert statistics.median(during) < busy / 10, f"/health median {statistics.median(during):.3f} s during a {busy:.2f} s predict"
     assert max(during) < busy / 2, f"/health took up to {max(during):.3f} s during a {busy:.2f} s predict"
