@@ -6,11 +6,11 @@ rows become one numpy array, and pydantic-core dumps the answer (several times f
 `json.dumps` on lists of floats, and exact: floats round-trip).
 
 Parsing, predict and dumping run in a worker thread (at most `threads` at once), not on the
-event loop, so /health answers while a large /predict runs. Only a request whose size of body has
-lately been answered in under a millisecond runs on the loop: there, a thread hop would cost
-more than it saves. Every answer about a bad body is
-a 4xx with a JSON `message` and `detail`: a value the estimator cannot take (beyond float32 for
-tree models, or one that makes its arithmetic overflow) is a 422 naming the row and feature.
+event loop, so /health answers while a large /predict runs. Only a body of a size that has lately
+been answered in under a millisecond runs on the loop: there, a thread hop would cost more than
+it saves. Every answer about a bad body is a 4xx with a JSON `message` and `detail`: a value the
+estimator cannot take (beyond float32 for tree models, or one that makes its arithmetic overflow)
+is a 422 naming the row and feature.
 """
 
 from __future__ import annotations
@@ -211,9 +211,10 @@ def create_app(model_uri: str, *, threads: int = 1) -> FastAPI:
             if limiter is None:  # made here, in the event loop that will use it
                 limiter = anyio.CapacityLimiter(threads)
             response, seconds = await anyio.to_thread.run_sync(timed_answer, body, limiter=limiter)
-        # The fastest lately, creeping up 10 % a request: a pause of the machine does not count, a
-        # slower model or bigger rows soon do.
-        cost[size] = min(seconds, cost.get(size, math.inf) * 1.1)
+        if response.status_code == 200:  # a quick 422 says nothing about the cost of a prediction
+            # The fastest lately, creeping up 25 % a request: a pause of the machine does not
+            # count, a slower model or bigger rows soon do.
+            cost[size] = min(seconds, cost.get(size, math.inf) * 1.25)
         return response
 
     limiter: anyio.CapacityLimiter | None = None

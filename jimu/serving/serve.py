@@ -116,7 +116,8 @@ def serve_forked(server_for_worker, sockets: list[socket.socket], workers: int) 
         if not stopping:
             print(f"jimu.serving: worker {pid} exited ({status=}) after {lived:.1f} s; starting another", flush=True)
             time.sleep(max(0.0, 1.0 - lived))  # no fork storm if workers die at once
-            start_worker()
+            if not stopping:  # a SIGTERM may have come during the pause
+                start_worker()
     return 0
 
 
