@@ -1,7 +1,13 @@
-"""Small real models (iris) written as model artifacts, and a manager that always cleans up."""
+"""Small real models (iris) written as model artifacts, servers on real ports, a manager that always cleans up."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import httpx
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
@@ -45,3 +51,26 @@ def manager(jimu_home):
     yield module
     for deployment in module.list_deployments():
         module.stop(deployment.name)
+
+
+@contextmanager
+def running_server(uri: str, *options: str):
+    """`python -m jimu.serving.serve --model uri *options` on a free port: an httpx.Client on it once healthy."""
+    from jimu.serving.manager import _free_port
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "jimu.serving.serve", "--model", uri, "--port", str(port), *options])
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    http.get("/health").raise_for_status()
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+                    time.sleep(0.05)
+            yield http
+    finally:
+        server.terminate()
+        server.wait(20)

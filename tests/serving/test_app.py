@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-
-import httpx
 import numpy as np
 import pytest
 
 from jimu.serving.app import ModelCardError, model_features
-from jimu.serving.manager import _free_port
+from tests.serving.conftest import running_server
 
 
 @pytest.fixture(scope="module")
 def client(iris_models):
-    uri, _ = iris_models["logistic"]
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "jimu.serving.serve", "--model", uri, "--port", str(port)])
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    http.get("/health").raise_for_status()
-                    break
-                except httpx.TransportError:
-                    assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-                    time.sleep(0.05)
-            yield http
-    finally:
-        server.terminate()
-        server.wait(10)
+    with running_server(iris_models["logistic"][0]) as http:
+        yield http
 
 
 def test_predict_matches_the_model(client, iris, iris_models):
