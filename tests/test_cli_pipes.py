@@ -7,8 +7,9 @@ import os
 import subprocess
 
 import pytest
+import yaml
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, REPO
 from tests.registry.helpers import JIMU, run_jimu
 
 COMMANDS = [
@@ -73,5 +74,6 @@ def test_show_prints_pure_json_with_the_folder(home):
     shown = run_jimu("components", "show", "sql", home=home)
     assert shown.returncode == 0, shown.stderr
     spec = json.loads(shown.stdout)
-    assert spec["name"] == "sql" and spec["version"] == "1.0.0"
-    assert spec["folder"] == str((home / "catalog" / "sql" / "1.0.0").resolve())
+    version = yaml.safe_load((REPO / "components" / "sql" / "component.yaml").read_text())["version"]
+    assert spec["name"] == "sql" and spec["version"] == version  # the latest, with no version asked
+    assert spec["folder"] == str((home / "catalog" / "sql" / version).resolve())
