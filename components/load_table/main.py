@@ -67,6 +67,7 @@ def check_csv_only_params(params: dict, fmt: str) -> None:
         "skip_rows": params.get("skip_rows", 0) != 0,
         "has_header": params.get("has_header", True) is not True,
         "column_names": bool(params.get("column_names")),
+        "null_values": params.get("null_values", [""]) != [""],
     }
     for name in (name for name, set_ in given.items() if set_):
         raise FatalError(f"param {name!r} applies to csv and tsv files only, and this file is {fmt}; remove it")
@@ -81,7 +82,12 @@ def read_delimited(handle, params: dict, delimiter: str) -> pa.Table:
     )
     if names and params.get("has_header", True):
         read_options.skip_rows_after_names = 1
-    return pacsv.read_csv(handle, read_options=read_options, parse_options=pacsv.ParseOptions(delimiter=delimiter))
+    # Only the listed texts are missing values, in text columns too: pyarrow's own list (NA, null,
+    # nan, ...) would silently turn a country code "NA" or a word "null" into a missing value.
+    convert = pacsv.ConvertOptions(null_values=params.get("null_values", [""]), strings_can_be_null=True)
+    return pacsv.read_csv(
+        handle, read_options=read_options, parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=convert
+    )
 
 
 def read_records(handle) -> pa.Table:

@@ -52,7 +52,7 @@ import json  # noqa: E402
 import string  # noqa: E402
 
 import pytest  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE  # noqa: E402
@@ -94,10 +94,12 @@ def write_with_pandas(frame: pd.DataFrame, path, fmt: str) -> None:
 
 
 def read_with_pandas(path, fmt: str) -> pd.DataFrame:
+    # Only an empty field is missing: a word such as "None" or "NA" stays a word, as load_table
+    # keeps it (pandas' defaults would turn it into NaN and lose the text).
     if fmt == "csv":
-        return pd.read_csv(path)
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
     if fmt == "tsv":
-        return pd.read_csv(path, sep="\t")
+        return pd.read_csv(path, sep="\t", keep_default_na=False, na_values=[""])
     if fmt == "parquet":
         return pd.read_parquet(path)
     return pd.read_json(path, orient="records", lines=fmt == "jsonl", dtype=False)
@@ -111,6 +113,9 @@ EXTENSIONS = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "json": ".jso
     frame=frames(), fmt=st.sampled_from(sorted(EXTENSIONS)), upper=st.booleans(),
     gz=st.booleans(), explicit=st.booleans(),
 )
+@example(frame=pd.DataFrame({"c0_flag": [False], "c1_word": ["None"]}), fmt="csv", upper=False, gz=False,
+         explicit=False)
+@example(frame=pd.DataFrame({"c0_word": ["NA", "null", "nan"]}), fmt="tsv", upper=False, gz=False, explicit=True)
 def test_every_format_reads_what_pandas_reads(tmp_path_factory, run_component, frame, fmt, upper, gz, explicit):
     extension = EXTENSIONS[fmt] + (".gz" if gz and fmt != "parquet" else "")
     path = tmp_path_factory.mktemp("fmt") / f"data{extension.upper() if upper else extension}"
@@ -192,3 +197,17 @@ def test_gzip_csv_from_a_package_file_name(tmp_path, run_component):
     path = tmp_path / "NUMBERS.CSV.GZ"
     path.write_bytes(gzip.compress(b"x\n1\n2\n"))
     assert run_component("load_table", {"uri": str(path)}).table()["x"].tolist() == [1, 2]
+
+
+def test_only_the_listed_texts_are_missing_values(tmp_path, run_component):
+    """Class: words that pandas/pyarrow treat as missing by default (NA, null, nan, None) in text and number columns."""
+    path = tmp_path / "codes.csv"
+    path.write_text("country,amount\nNA,1\nnull,\nNone,NA\n,3\n", encoding="utf-8")
+    run = run_component("load_table", {"uri": str(path)})
+    table = run.table()
+    assert table["country"].tolist()[:3] == ["NA", "null", "None"] and pd.isna(table["country"][3])
+    amounts = table["amount"].tolist()  # "NA" is text here, so the column is text
+    assert [amounts[0], amounts[2], amounts[3]] == ["1", "NA", "3"] and pd.isna(amounts[1])
+    r_style = run_component("load_table", {"uri": str(path), "null_values": ["", "NA"]}).table()
+    expected = pd.read_csv(path, keep_default_na=False, na_values=["", "NA"])
+    pd.testing.assert_frame_equal(r_style, expected, check_dtype=False)
