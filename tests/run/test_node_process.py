@@ -17,20 +17,11 @@ import pytest
 
 from jimu.run.node_process import NodeProcess, failure_reason
 from jimu.run.owners import abandoned_records
-from tests.run.processes import MARK_ENV, kill_marked, marked_processes, new_mark, wait_until
+from tests.run.processes import MARK_ENV, marked_processes, wait_until
 
 # The shell and its `sleep`s ignore SIGTERM: only SIGKILL ends them.
 STUBBORN = "trap '' TERM; sleep 1000 & sleep 1000"
 TWO_SLEEPS = "sleep 1000 & sleep 1000"
-
-
-@pytest.fixture
-def mark():
-    value = new_mark()
-    try:
-        yield value
-    finally:
-        kill_marked(value)
 
 
 def start(tmp_path: Path, mark: str, script: str, grace: float = 0.5) -> NodeProcess:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.run.processes import MARK_ENV, kill_marked, marked_processes, new_mark, wait_until
+from tests.run.processes import MARK_ENV, marked_processes, wait_until
 
 JIMU = Path(sys.executable).with_name("jimu")
 
@@ -86,15 +86,6 @@ def hang_started(home: Path, pipeline_id: str, mark: str) -> bool:
 def home(tmp_path_factory) -> Path:
     """One home for the tests below: the metadata DB is created once."""
     return tmp_path_factory.mktemp("lifecycle") / "home"
-
-
-@pytest.fixture
-def mark():
-    value = new_mark()
-    try:
-        yield value
-    finally:
-        kill_marked(value)
 
 
 @pytest.mark.slow
