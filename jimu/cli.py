@@ -159,13 +159,14 @@ def _display_path(path: Path) -> str:
 
 
 def cmd_validate(args) -> int:
-    from jimu.validate import read_pipeline_file, validate_pipeline
+    from jimu.validate import validate_pipeline_json
 
     try:
-        report = validate_pipeline(read_pipeline_file(args.file), _catalog(args))
-        issues = report.issues
-    except SpecError as exc:
-        issues = exc.issues
+        data = args.file.read_bytes()
+    except OSError as exc:
+        issues = [Issue("unreadable-file", "$", str(exc), "check the path")]
+    else:
+        issues = validate_pipeline_json(data, _catalog(args)).issues
     if args.json:
         ok = not any(i.severity == "error" for i in issues)
         print(json.dumps({"file": str(args.file), "ok": ok, "issues": [i.to_dict() for i in issues]}, indent=2))

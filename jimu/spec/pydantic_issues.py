@@ -14,6 +14,28 @@ _HINTS = {
     "string_pattern_mismatch": "use a value of the documented form",
     "literal_error": "use one of the allowed values",
 }
+# Bounds and sizes: the hint says the limit (pydantic puts it in the error's ctx).
+_BOUND_HINTS = {
+    "greater_than_equal": "use a number of at least {ge}",
+    "greater_than": "use a number greater than {gt}",
+    "less_than_equal": "use a number of at most {le}",
+    "less_than": "use a number less than {lt}",
+    "string_too_short": "use at least {min_length} character(s)",
+    "string_too_long": "use at most {max_length} characters",
+    "too_short": "give at least {min_length} item(s)",
+    "too_long": "give at most {max_length} items",
+    "string_pattern_mismatch": "use text matching {pattern}",
+}
+
+
+def hint_for(err: dict) -> str:
+    template = _BOUND_HINTS.get(err["type"])
+    if template:
+        try:
+            return template.format(**err.get("ctx", {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return _HINTS.get(err["type"], "give a value of the expected type")
 
 
 def json_path(loc: tuple[Any, ...]) -> str:
@@ -38,7 +60,7 @@ def issues_from_validation_error(exc: ValidationError, raw: Any = None) -> list[
     issues = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        hint = _HINTS.get(err["type"], "give a value of the expected type")
+        hint = hint_for(err)
         issues.append(
             Issue(
                 code=f"schema-{err['type'].replace('_', '-')}",

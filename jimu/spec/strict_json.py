@@ -19,8 +19,11 @@ __all__ = ["JsonTextError", "json_path", "parse_json_text"]
 class JsonTextError(ValueError):
     """The text is no strict JSON; `issues` says where and why."""
 
-    def __init__(self, issues: list[Issue]):
+    def __init__(self, issues: list[Issue], value: Any = None):
         self.issues = issues
+        # Set when repeated keys are the only problem: the document as JSON readers take it (the
+        # last value wins), so that the rest of it can still be checked and reported.
+        self.value = value
         super().__init__("; ".join(str(i) for i in issues))
 
 
@@ -75,7 +78,7 @@ def parse_json_text(data: bytes | str) -> Any:
     except ValueError as exc:  # a constant, a huge float, an integer over Python's digit limit
         raise JsonTextError([Issue("bad-json", "$", str(exc), "use finite numbers of sensible size")]) from None
     if duplicates:
-        raise JsonTextError(_duplicate_issues(value, duplicates))
+        raise JsonTextError(_duplicate_issues(value, duplicates), value)
     return value
 
 

@@ -123,11 +123,19 @@ def parse_pipeline_json(data: bytes | str, source: str = "<request>") -> dict[st
 
 
 def validate_pipeline_json(data: bytes | str, catalog: ComponentCatalog) -> ValidationReport:
-    """What the editor calls on a request body: a report for any bytes at all, never an exception."""
+    """What the editor (and `jimu validate`) calls on raw bytes: a report for any bytes at all, never an exception.
+
+    A key repeated in an object is reported with its path, and the rest of the document is still
+    checked (with the last value, as JSON readers take it), so no problem waits for the next try.
+    """
     try:
-        raw = parse_pipeline_json(data)
-    except SpecError as exc:
-        return ValidationReport(None, exc.issues)
+        raw = parse_json_text(data)
+    except JsonTextError as exc:
+        if not isinstance(exc.value, dict):
+            return ValidationReport(None, exc.issues)
+        return ValidationReport(None, exc.issues + validate_pipeline(exc.value, catalog).issues)
+    if not isinstance(raw, dict):
+        return ValidationReport(None, [Issue("bad-json", "$", "a pipeline is a JSON object", "wrap it in {...}")])
     return validate_pipeline(raw, catalog)
 
 
