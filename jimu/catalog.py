@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from jimu.errors import ComponentError, JimuError, SpecError
+from jimu.errors import ComponentError, JimuError
+from jimu.registry.component_folder import Component, load_component
 from jimu.registry.versions import version_key
-from jimu.spec import ComponentRef, ComponentSpec
-from jimu.spec.pydantic_issues import issues_from_validation_error
-from jimu.strict_yaml import load_yaml
+from jimu.spec import ComponentRef
 
 COMPONENT_PATH_ENV = "JIMU_COMPONENT_PATH"
 
-
-@dataclass(frozen=True)
-class Component:
-    """A component spec and the folder its code lives in."""
-
-    spec: ComponentSpec
-    folder: Path
+__all__ = ["Component", "ComponentCatalog", "builtin_components_dir", "load_component", "source_folders"]
 
 
 def builtin_components_dir() -> Path:
@@ -37,25 +26,6 @@ def builtin_components_dir() -> Path:
     import jimu.components
 
     return Path(jimu.components.__file__).resolve().parent
-
-
-def load_component(folder: Path, check_folder_name: bool = True) -> Component:
-    """Read and check `folder/component.yaml` (snapshots live in version-named folders)."""
-    spec_file = folder / "component.yaml"
-    try:
-        raw = load_yaml(spec_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ComponentError(f"{spec_file}: cannot read component spec: {exc}") from None
-    try:
-        spec = ComponentSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise SpecError(str(spec_file), issues_from_validation_error(exc)) from None
-    if check_folder_name and spec.name != folder.name:
-        raise ComponentError(
-            f"{spec_file}: name {spec.name!r} differs from its folder {folder.name!r}; "
-            "rename one so they match"
-        )
-    return Component(spec, folder.resolve())
 
 
 def source_folders(dirs: list[Path] | None = None) -> list[Path]:

@@ -34,6 +34,7 @@ from jimu.errors import ComponentError, JimuError
 from jimu.files import make_temp_dir, new_file_mode, write_atomically
 from jimu.home import jimu_home
 from jimu.refs import COMPONENT_NAME, SEMVER
+from jimu.registry.component_folder import load_component
 from jimu.registry.digest import component_files, folder_digest
 from jimu.registry.versions import (
     compatibility_baseline,
@@ -234,8 +235,6 @@ class CatalogStore:
 
     def publish(self, folder: Path) -> PublishResult:
         """Validate and publish a component folder; refuse to change a published version."""
-        from jimu.catalog import load_component
-
         folder = Path(folder).absolute()
         spec = load_component(folder).spec
         check_name_and_version(spec.name, spec.version, str(folder / "component.yaml"))
@@ -269,7 +268,6 @@ class CatalogStore:
 
     def _check_compatible(self, folder: Path, spec, published: list[str]) -> None:
         """Refuse breaking changes unless the version says so (see jimu.registry.versions)."""
-        from jimu.catalog import load_component
         from jimu.registry.diff import diff_components
 
         base = compatibility_baseline(spec.version, published)
