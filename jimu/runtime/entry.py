@@ -13,14 +13,17 @@ only ctx.skip_downstream and FatalError can, through the child's report on a pri
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib.util
 import json
+import logging
 import os
 import signal
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from jimu.runtime.context import ComponentContext, FatalError, SkipDownstream
 from jimu.runtime.exit_codes import FAILED_EXIT_CODE, FATAL_EXIT_CODE, SKIP_EXIT_CODE, SUCCESS_EXIT_CODE
@@ -183,6 +186,23 @@ def describe_status(status: int, reported: int | None) -> str:
     return f"{why}; {HOW_TO_END}"
 
 
+def leave_child() -> NoReturn:
+    """End the forked child once it has reported: atexit functions run and output is flushed,
+    but the interpreter is not torn down.
+
+    Tearing it down runs C++ destructors of native libraries in a forked process (seen: pyarrow's
+    thread pool aborting with "terminate called without an active exception", failing a node
+    that had finished) and waits for every non-daemon thread the component left running.
+    """
+    try:
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
 def supervise(argv: list[str] | None = None) -> int:
     """`python -m jimu.runtime.entry`: fork, run the node in the child, return the exit code it earned.
 
@@ -195,12 +215,12 @@ def supervise(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # the child: run the component, report, then shut down normally with status 0
+    if pid == 0:  # the child: run the component, report, then leave without finalization
         os.close(read_end)
         code = run_node(args, invocation)
         os.write(write_end, bytes([code]))
         os.close(write_end)
-        return SUCCESS_EXIT_CODE
+        leave_child()
     os.close(write_end)
     # As PID 1 of a container this process gets the kubelet's SIGTERM: pass it on. Ctrl-C
     # reaches the child through the process group; this process just waits for its report.

@@ -118,3 +118,19 @@ def test_the_test_helper_fails_a_stray_exit_too(tmp_path, capfd, how, code):
     run = run_component(EXIT_WITH, {"how": how, "code": code}, workdir=tmp_path)
     assert run.exit_code == 1 and run.result == {}
     assert "failed: its code" in capfd.readouterr().err
+
+
+def test_a_finished_node_ends_without_tearing_the_interpreter_down(jimu_home, tmp_path):
+    """Class: what a component leaves behind when it returns: a non-daemon thread still running,
+    an atexit function, output without a newline. The node succeeds at once (a forked child that
+    tore the interpreter down would wait for the thread, and native destructors can abort there),
+    the atexit function still runs and no output is lost."""
+    import time
+
+    marker = tmp_path / "atexit.txt"
+    started = time.monotonic()
+    result = run_node_process(invocation(jimu_home, "linger", str(marker)), EXIT_WITH, timeout=60)
+    assert time.monotonic() - started < 30  # the thread sleeps 600 s
+    assert result.skipped is None and result.rows_written == {"table": 3}
+    assert marker.read_text() == "atexit ran\n"
+    assert "unflushed words without a newline" in result.log_file.read_text()
