@@ -159,14 +159,12 @@ def _display_path(path: Path) -> str:
 
 
 def cmd_validate(args) -> int:
-    from jimu.validate import validate_pipeline_json
+    from jimu.validate import read_pipeline_bytes, validate_pipeline_json
 
     try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        issues = [Issue("unreadable-file", "$", str(exc), "check the path")]
-    else:
-        issues = validate_pipeline_json(data, _catalog(args)).issues
+        issues = validate_pipeline_json(read_pipeline_bytes(args.file), _catalog(args)).issues
+    except SpecError as exc:
+        issues = exc.issues
     if args.json:
         ok = not any(i.severity == "error" for i in issues)
         print(json.dumps({"file": str(args.file), "ok": ok, "issues": [i.to_dict() for i in issues]}, indent=2))

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jimu.errors import Issue
+from jimu.spec.strict_json import json_path
 
 _HINTS = {
     "extra_forbidden": "remove this key; it is not part of the spec (check its spelling)",
@@ -36,14 +37,6 @@ def hint_for(err: dict) -> str:
         except (KeyError, IndexError, ValueError):
             pass
     return _HINTS.get(err["type"], "give a value of the expected type")
-
-
-def json_path(loc: tuple[Any, ...]) -> str:
-    """('nodes', 2, 'params') -> '$.nodes[2].params'."""
-    path = "$"
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path
 
 
 def node_id_at(raw: Any, loc: tuple[Any, ...]) -> str | None:

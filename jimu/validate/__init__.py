@@ -97,14 +97,17 @@ def run_rules(ctx: RuleContext) -> list[Issue]:
     return [issue for rule in RULES for issue in rule(ctx)]
 
 
-def read_pipeline_file(path: str | Path) -> dict[str, Any]:
-    """The JSON of a pipeline file; a SpecError when it is not strict JSON (duplicate keys included)."""
-    path = Path(path)
+def read_pipeline_bytes(path: str | Path) -> bytes:
+    """A pipeline file's bytes; a SpecError naming the file when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise SpecError(str(path), [Issue("unreadable-file", "$", str(exc), "check the path")]) from None
-    return parse_pipeline_json(data, source=str(path))
+
+
+def read_pipeline_file(path: str | Path) -> dict[str, Any]:
+    """The JSON of a pipeline file; a SpecError when it is not strict JSON (duplicate keys included)."""
+    return parse_pipeline_json(read_pipeline_bytes(path), source=str(path))
 
 
 def parse_pipeline_json(data: bytes | str, source: str = "<request>") -> dict[str, Any]:
@@ -115,8 +118,8 @@ def parse_pipeline_json(data: bytes | str, source: str = "<request>") -> dict[st
     """
     try:
         raw = parse_json_text(data)
-    except JsonTextError as exc:
-        raise SpecError(source, exc.issues) from None
+    except JsonTextError as exc:  # the cause keeps the last-wins document of a repeated key
+        raise SpecError(source, exc.issues) from exc
     if not isinstance(raw, dict):
         raise SpecError(source, [Issue("bad-json", "$", "a pipeline is a JSON object", "wrap it in {...}")])
     return raw
@@ -129,19 +132,18 @@ def validate_pipeline_json(data: bytes | str, catalog: ComponentCatalog) -> Vali
     checked (with the last value, as JSON readers take it), so no problem waits for the next try.
     """
     try:
-        raw = parse_json_text(data)
-    except JsonTextError as exc:
-        if not isinstance(exc.value, dict):
+        raw = parse_pipeline_json(data)
+    except SpecError as exc:
+        repeated = getattr(exc.__cause__, "value", None)
+        if not isinstance(repeated, dict):
             return ValidationReport(None, exc.issues)
-        return ValidationReport(None, exc.issues + validate_pipeline(exc.value, catalog).issues)
-    if not isinstance(raw, dict):
-        return ValidationReport(None, [Issue("bad-json", "$", "a pipeline is a JSON object", "wrap it in {...}")])
+        return ValidationReport(None, exc.issues + validate_pipeline(repeated, catalog).issues)
     return validate_pipeline(raw, catalog)
 
 
 def load_pipeline(path: str | Path, catalog: ComponentCatalog) -> PipelineSpec:
     """Read, parse and check a pipeline file; raise SpecError listing every problem."""
-    report = validate_pipeline(read_pipeline_file(path), catalog)
+    report = validate_pipeline_json(read_pipeline_bytes(path), catalog)  # every problem, also after a repeated key
     if not report.ok:
         raise SpecError(str(path), report.issues)
     return report.spec
