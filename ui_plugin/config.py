@@ -1,0 +1,30 @@
+"""How one editor app is set up: standalone (`jimu ui`) or mounted by the Airflow plugin.
+
+The same FastAPI code serves both modes; only this object differs. Airflow's security
+helpers arrive here as plain FastAPI dependencies, so nothing in `jimu.ui_plugin` imports
+Airflow unless the plugin passes them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    # Folder of the pipelines the editor shows: one JSON file per pipeline.
+    workspace: Path
+    mode: Literal["standalone", "airflow"] = "standalone"
+    # FastAPI dependencies (objects made with fastapi.Depends) every read/run route depends on,
+    # and the ones every write/deploy route depends on. Empty in standalone mode on loopback.
+    read_dependencies: Sequence[Any] = field(default_factory=tuple)
+    write_dependencies: Sequence[Any] = field(default_factory=tuple)
+    # A dependency callable returning the current user's name (plugin mode), or None.
+    current_user: Callable[..., Any] | None = None
+    # Where "deploy" writes compiled DAG files (Airflow's dags folder); None disables deploy.
+    dags_folder: Path | None = None
+    # Standalone mode bound to a non-loopback address: every API call needs this Bearer token.
+    token: str | None = None
