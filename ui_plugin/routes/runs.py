@@ -97,8 +97,6 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         except UnknownRun as exc:
             raise HTTPException(404, str(exc)) from None
 
-    Run = Annotated[Path, Depends(existing_run)]
-
     @router.post("", status_code=202)
     def start_run(body: StartRun) -> RunStarted:
         if (body.pipeline is None) == (body.spec is None):
@@ -113,16 +111,15 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         return runs.list(pipeline)
 
     @router.get("/{run_id}")
-    def get_run(folder: Run) -> RunState:
+    def get_run(folder: Path = Depends(existing_run)) -> RunState:
         return read_state(folder)
 
     @router.get("/{run_id}/events", response_class=EventSourceResponse)
     async def run_events(
-        folder: Run,
-        last_event_id: Annotated[str | None, Header(description="resume after this event id")] = None,
+        folder: Path = Depends(existing_run),
+        after: int = Depends(_last_event_id),
     ) -> AsyncIterable[ServerSentEvent]:
         """One event per line of the run's event log (type run, node or log); ends after the run's last."""
-        after = _event_id(last_event_id)
         offset, next_id = 0, 1
         while True:
             events, offset, next_id = read_events(folder, after, offset, next_id)
@@ -141,11 +138,11 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
             await anyio.sleep(EVENT_POLL_SECONDS)
 
     @router.post("/{run_id}/stop")
-    def stop_run(folder: Run) -> RunState:
+    def stop_run(folder: Path = Depends(existing_run)) -> RunState:
         return runs.stop(folder.name)
 
     @router.post("/{run_id}/rerun", status_code=202)
-    def rerun(folder: Run, body: Rerun) -> RunStarted:
+    def rerun(body: Rerun, folder: Path = Depends(existing_run)) -> RunStarted:
         from jimu.run.rerun import RerunRefused
 
         try:
@@ -154,7 +151,7 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
             raise HTTPException(400, str(exc)) from None
 
     @router.get("/{run_id}/nodes/{node}/outputs/{port}")
-    def output_preview(folder: Run, node: str, port: str,
+    def output_preview(node: str, port: str, folder: Path = Depends(existing_run),
                        limit: Annotated[int, Query(ge=0, le=MAX_PREVIEW_ROWS)] = 50) -> OutputPreview:
         from jimu.run.preview import preview_port
 
@@ -166,7 +163,11 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
     return router
 
 
-def _event_id(header: str | None) -> int:
+def _last_event_id(
+    last_event_id: Annotated[str | None, Header(description="resume after this event id")] = None,
+) -> int:
+    """The id of the last event a reconnecting client saw (0: none); checked before the stream starts."""
+    header = last_event_id
     if header is None or header == "":
         return 0
     if not header.isascii() or not header.isdigit() or len(header) > 12:
