@@ -7,10 +7,8 @@ succeeds, the same chain with a failing middle node, its rerun from that node, a
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
-import time
 from pathlib import Path
 
 import httpx

@@ -1,7 +1,7 @@
 """Runs in the editor: start, history, state, live events (SSE), stop, rerun-from, output preview."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the route signatures, and `Run` below
+# is local to runs_router, so its annotations must be evaluated where they are written.
 from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -97,6 +97,8 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         except UnknownRun as exc:
             raise HTTPException(404, str(exc)) from None
 
+    Run = Annotated[Path, Depends(existing_run)]
+
     @router.post("", status_code=202)
     def start_run(body: StartRun) -> RunStarted:
         if (body.pipeline is None) == (body.spec is None):
@@ -111,13 +113,13 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         return runs.list(pipeline)
 
     @router.get("/{run_id}")
-    def get_run(folder: Path = Depends(existing_run)) -> RunState:
+    def get_run(folder: Run) -> RunState:
         return read_state(folder)
 
     @router.get("/{run_id}/events", response_class=EventSourceResponse)
     async def run_events(
-        folder: Path = Depends(existing_run),
-        after: int = Depends(_last_event_id),
+        folder: Run,
+        after: Annotated[int, Depends(_last_event_id)],
     ) -> AsyncIterable[ServerSentEvent]:
         """One event per line of the run's event log (type run, node or log); ends after the run's last."""
         offset, next_id = 0, 1
@@ -138,11 +140,11 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
             await anyio.sleep(EVENT_POLL_SECONDS)
 
     @router.post("/{run_id}/stop")
-    def stop_run(folder: Path = Depends(existing_run)) -> RunState:
+    def stop_run(folder: Run) -> RunState:
         return runs.stop(folder.name)
 
     @router.post("/{run_id}/rerun", status_code=202)
-    def rerun(body: Rerun, folder: Path = Depends(existing_run)) -> RunStarted:
+    def rerun(folder: Run, body: Rerun) -> RunStarted:
         from jimu.run.rerun import RerunRefused
 
         try:
@@ -151,7 +153,7 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
             raise HTTPException(400, str(exc)) from None
 
     @router.get("/{run_id}/nodes/{node}/outputs/{port}")
-    def output_preview(node: str, port: str, folder: Path = Depends(existing_run),
+    def output_preview(folder: Run, node: str, port: str,
                        limit: Annotated[int, Query(ge=0, le=MAX_PREVIEW_ROWS)] = 50) -> OutputPreview:
         from jimu.run.preview import preview_port
 
