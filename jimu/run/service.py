@@ -120,7 +120,7 @@ class RunService:
         EventLog(folder).append({"type": "run", "state": "queued"})
         with self._lock:
             self.queue.add(folder.name)
-            if self._worker is None or not self._worker.is_alive():
+            if self._worker is None:
                 self._worker = threading.Thread(target=self._work, daemon=True, name="jimu-run-queue")
                 self._worker.start()
             self._lock.notify_all()
@@ -176,7 +176,8 @@ class RunService:
                 run_id = self.queue.take()
                 while run_id is None:
                     if not self._lock.wait(timeout=60):
-                        return  # idle: the next start() starts a new worker
+                        self._worker = None  # idle: the next start() starts a new worker
+                        return
                     run_id = self.queue.take()
                 folder = self.root / run_id
                 try:
