@@ -71,6 +71,7 @@ class JimuComponentOperator(BaseOperator):
                 pipeline_params={key: params[key] for key in params},
             )
             log_file = node_log_file(resolved)
+            _report(self.task_id, "running", 0.0, log=str(log_file))
             component = _catalog(self.catalog).require(self.invocation["component"])
             python = python_for(component, echo=self.log.info)
             result = run_node_process(
@@ -131,7 +132,7 @@ def _why(exc: BaseException, node: str, component: str, timeout: float | None, l
 
 
 def _report(node: str, state: str, seconds: float, **extra) -> None:
-    """Append a progress line for `jimu run`, which prints one line per finished node."""
+    """Append a progress line for `jimu run`, which prints one line per finished node (and streams them all)."""
     from jimu.run.node_process import PROGRESS_FILE_ENV  # imported here: DAG parsing stays light
 
     path = os.environ.get(PROGRESS_FILE_ENV)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 
 from jimu.ui_plugin.config import UiConfig
+from jimu.ui_plugin.routes.runs import runs_router
 
 
 def create_app(config: UiConfig) -> FastAPI:
@@ -19,5 +20,6 @@ def create_app(config: UiConfig) -> FastAPI:
     def me(user=Depends(config.current_user) if config.current_user else None) -> dict:
         return {"user": user, "mode": config.mode}
 
+    api.include_router(runs_router(config))
     app.include_router(api)
     return app

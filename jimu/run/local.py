@@ -67,11 +67,14 @@ class RunSummary:
 
 
 class ProgressPrinter(threading.Thread):
-    """Follows the operators' progress file and prints one line per finished node."""
+    """Follows the operators' progress file and prints one line per finished node.
 
-    def __init__(self, path: Path, out):
+    `events`, when given, gets every line as a node event, the "running" ones included.
+    """
+
+    def __init__(self, path: Path, out, events=None):
         super().__init__(daemon=True)
-        self.path, self.out = path, out
+        self.path, self.out, self.events = path, out, events
         self.seen: dict[str, NodeOutcome] = {}
         self._stop_event = threading.Event()
 
@@ -85,10 +88,16 @@ class ProgressPrinter(threading.Thread):
                     for line in handle:
                         if line.endswith("\n"):
                             offset += len(line.encode())
-                            self._print(json.loads(line))
+                            self._follow(json.loads(line))
             if stopping:
                 return
             self._stop_event.wait(0.05)
+
+    def _follow(self, event: dict) -> None:
+        if self.events is not None:
+            self.events({"type": "node", **event})
+        if event["state"] != "running":
+            self._print(event)
 
     def _print(self, event: dict) -> None:
         outcome = NodeOutcome(
@@ -145,8 +154,17 @@ def run_pipeline_locally(
     source: str | None = None,
     out=print,
     quiet_airflow: bool = True,
+    events=None,
+    reuse: dict[str, Path] | None = None,
 ) -> RunSummary:
-    """Run a checked pipeline on this machine; prints progress through `out`."""
+    """Run a checked pipeline on this machine; prints progress through `out`.
+
+    `events(dict)`, when given, gets the run's start and every node state change as they happen.
+    `reuse` maps nodes to their data folder of an earlier run: those nodes do not run, and
+    their outputs are the earlier run's (see _reuse_outputs).
+    """
+    events = events or (lambda event: None)
+    reuse = reuse or {}
     home = jimu_home()
     # One folder per pipeline: dag.test() re-parses its whole dags folder on every call.
     dags_folder = home / "compiled" / spec.id
@@ -170,16 +188,27 @@ def run_pipeline_locally(
             _prepare_environments(spec, catalog, say)
             say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
             dag = _load_dag(dag_file, profile.dag_id(spec.id))
-            printer = ProgressPrinter(progress_file, say)
+            printer = ProgressPrinter(progress_file, say, events)
             printer.start()
+
+            def on_run_id(run_id: str) -> None:
+                root = run_root(spec.id, run_id)
+                data_root = Path(profile.storage_base or default_storage_base()) / spec.id / root.name
+                _reuse_outputs(reuse, data_root)
+                events({"type": "run", "state": "running", "airflow_run_id": run_id,
+                        "data_folder": str(data_root), "logs_folder": str(root)})
+                for node in sorted(reuse):
+                    events({"type": "node", "node": node, "state": "success", "seconds": 0.0,
+                            "reason": f"reused: outputs of the earlier run in {reuse[node]}"})
+
             try:
-                dag_run = _test_dag(dag, params, airflow_home, progress_file, say)
+                dag_run = _test_dag(dag, params, airflow_home, progress_file, say, on_run_id, sorted(reuse))
             finally:
                 printer.finish()
                 os.environ.pop(PROGRESS_FILE_ENV, None)
             if dag_run is None:
                 raise RunError(f"Airflow did not start a run of {spec.id}; see {airflow_log}")
-            outcomes = _outcomes(dag_run, printer.seen, say, airflow_log)
+            outcomes = _outcomes(dag_run, printer.seen, say, airflow_log, events, reuse)
             stopped = stop_requested()
             if stopped:
                 say(f"jimu: stopped by {signal.Signals(stopped).name}; the run is marked failed")
@@ -199,8 +228,12 @@ def run_pipeline_locally(
     )
 
 
-def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say):
-    """dag.test(), with this process recorded as the run's owner for as long as it runs."""
+def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say, started=None, reused=()):
+    """dag.test(), with this process recorded as the run's owner for as long as it runs.
+
+    `started(run_id)` is called once the run id is known, before any task runs; the `reused`
+    tasks are marked success by dag.test() without running.
+    """
     from airflow.models.dagrun import DagRun
     from airflow.sdk import timezone
     from airflow.utils.types import DagRunType
@@ -208,10 +241,14 @@ def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say):
     # The id dag.test() will give the run, known before so that its owner is recorded first.
     when = timezone.utcnow()
     run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=when, run_after=when)
+    # Node ids are identifiers ([a-z0-9_]): joined with "|" they match exactly these tasks.
+    mark_success = "|".join(reused) or None
     with owning_run(airflow_home, dag.dag_id, run_id, progress_file):
+        if started is not None:
+            started(run_id)
         try:
             with stopping_nodes_gently():
-                return dag.test(run_conf=params, logical_date=when, run_after=when)
+                return dag.test(run_conf=params, logical_date=when, run_after=when, mark_success_pattern=mark_success)
         except BaseException:
             # Stopped twice, or Airflow itself failed: the run must not stay `running`.
             _fail_own_run(dag.dag_id, run_id, say)
@@ -249,13 +286,28 @@ def _load_dag(dag_file: Path, dag_id: str):
     return bag.dags[dag_id]  # get_dag() would also query the metadata DB
 
 
-def _outcomes(dag_run, seen: dict[str, NodeOutcome], say, airflow_log: Path) -> list[NodeOutcome]:
+def _reuse_outputs(reuse: dict[str, Path], data_root: Path) -> None:
+    """Make the earlier run's node folders this run's, by a symlink per node.
+
+    Input URIs are resolved from the run id (jimu.runtime.invocation.resolve_invocation), so a
+    downstream node reads `<data root>/<node>/<port>`: the link sends it to the earlier run's
+    files, which are neither copied nor rewritten, and no component or DAG file changes.
+    """
+    for node, folder in reuse.items():
+        data_root.mkdir(parents=True, exist_ok=True)
+        (data_root / node).symlink_to(folder, target_is_directory=True)
+
+
+def _outcomes(dag_run, seen: dict[str, NodeOutcome], say, airflow_log: Path, events, reuse) -> list[NodeOutcome]:
     """Every node's final state; the ones that never ran (upstream failed, skipped) get a line too."""
     outcomes = []
     for ti in sorted(dag_run.get_task_instances(), key=lambda t: t.task_id):
         state = str(getattr(ti.state, "value", ti.state))
         outcome = seen.get(ti.task_id) or NodeOutcome(ti.task_id, state)
-        if ti.task_id not in seen:
+        if ti.task_id in reuse:
+            outcome.reason = "reused"
+        elif ti.task_id not in seen:
+            events({"type": "node", "node": ti.task_id, "state": state})
             why = "(did not run)"
             if state == "failed":  # failed before the operator could report (Airflow itself, a crash)
                 why = f"failed outside its node process; see the Airflow log: {airflow_log}"

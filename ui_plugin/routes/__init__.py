@@ -1,0 +1,1 @@
+"""The editor API routes, one module per resource."""
