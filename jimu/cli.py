@@ -90,7 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
+    add_plugin_commands(sub)
     return parser
+
+
+PLUGIN_COMMANDS_GROUP = "jimu.commands"
+
+
+def add_plugin_commands(sub) -> None:
+    """Subcommands other packages add through `jimu.commands` entry points (the editor's `jimu ui`).
+
+    Each entry point is a `register(subparsers)` that adds its parser with `set_defaults(run=...)`;
+    the core never imports those packages itself.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=PLUGIN_COMMANDS_GROUP):
+        if entry.name not in COMMANDS:
+            entry.load()(sub)
 
 
 # Exit status when the reader of our output went away (`jimu components list | head -1`):
@@ -119,7 +136,7 @@ def main(argv: list[str] | None = None) -> int | str | None:
 def _dispatch(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args) if args.command in COMMANDS else args.run(args)
     except JimuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
