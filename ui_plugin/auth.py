@@ -14,8 +14,9 @@ def bearer_token_required(token: str):
     expected = token.encode("utf-8")
 
     def check_bearer_token(request: Request) -> None:
+        # Header values arrive decoded as latin-1: encoding them back gives the bytes sent.
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode("utf-8", "replace"), expected):
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode("latin-1"), expected):
             raise ApiError(
                 401, "this server needs a Bearer token",
                 "send `Authorization: Bearer <token>` with the token `jimu ui` was started with "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fastapi import Path as PathParam
+
 from jimu.refs import COMPONENT_NAME, PIPELINE_ID, SEMVER, Grammar
 from jimu.ui_plugin.errors import ApiError
 
@@ -41,3 +43,13 @@ def inside(root: Path, name: str) -> Path:
     if path.parent != resolved_root:
         raise ApiError(400, f"{name!r} does not name a file in the workspace", "use a plain pipeline id")
     return path
+
+
+def documented(grammar: Grammar):
+    """A path parameter whose OpenAPI schema states the grammar; checked_id enforces it (400)."""
+    return PathParam(description=grammar.hint, json_schema_extra={"pattern": grammar.json_schema_pattern})
+
+
+PIPELINE_ID_PATH = documented(PIPELINE_ID)
+COMPONENT_NAME_PATH = documented(COMPONENT_NAME)
+VERSION_PATH = documented(SEMVER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlglot
 from sqlglot import exp
@@ -68,8 +68,8 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
     """
     found = analyse_query(sql, dialect)
     if found.problem is not None:
-        code, message, hint, on_dialect = found.problem
-        yield Issue(code, path.rsplit(".", 1)[0] + ".dialect" if on_dialect else path, message, hint, node_id)
+        on_dialect = found.problem.code == "unknown-sql-dialect"
+        yield replace(found.problem, path=path.rsplit(".", 1)[0] + ".dialect" if on_dialect else path, node=node_id)
         return
     if local and found.outside:
         yield Issue(
@@ -87,11 +87,11 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
 class QueryAnalysis:
     """What one query text says in one dialect, apart from the pipeline around it.
 
-    problem: (code, message, hint, about the dialect field) when the text is no single SELECT;
-    else the params it binds, the tables it names (CTEs excepted) and what it reads outside.
+    problem: the issue (its path and node filled in by the caller) when the text is no single
+    SELECT; else the params it binds, the tables it names (CTEs excepted) and what it reads outside.
     """
 
-    problem: tuple[str, str, str, bool] | None = None
+    problem: Issue | None = None
     params: frozenset[str] = frozenset()
     tables: frozenset[str] = frozenset()
     outside: tuple[str, ...] = ()
@@ -110,24 +110,24 @@ def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
     try:
         sql_dialect = sqlglot.Dialect.get_or_raise(dialect)
     except ValueError:
-        return QueryAnalysis(problem=(
-            "unknown-sql-dialect", f"SQL dialect {dialect!r} is unknown",
-            "use a sqlglot dialect such as duckdb, postgres, mysql, bigquery, spark, hive", True,
+        return QueryAnalysis(problem=Issue(
+            "unknown-sql-dialect", "", f"SQL dialect {dialect!r} is unknown",
+            "use a sqlglot dialect such as duckdb, postgres, mysql, bigquery, spark, hive",
         ))
     try:
         statements = sqlglot.parse(sql, read=dialect)
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
-        return QueryAnalysis(problem=(
-            "sql-syntax",
+        return QueryAnalysis(problem=Issue(
+            "sql-syntax", "",
             f"SQL does not parse as {dialect} at line {first.get('line', '?')}, "
             f"col {first.get('col', '?')}: {first.get('description', str(exc))}",
-            f"fix the SQL near {first.get('highlight', '')!r}", False,
+            f"fix the SQL near {first.get('highlight', '')!r}",
         ))
     except SqlglotError as exc:  # e.g. TokenError: an unclosed quote or comment
-        return QueryAnalysis(problem=(
-            "sql-syntax", f"SQL does not parse as {dialect}: {exc.__cause__ or exc}",
-            "look for an unclosed quote, comment or identifier", False,
+        return QueryAnalysis(problem=Issue(
+            "sql-syntax", "", f"SQL does not parse as {dialect}: {exc.__cause__ or exc}",
+            "look for an unclosed quote, comment or identifier",
         ))
     if len(statements) == 1 and isinstance(statements[0], exp.Query):  # the usual case: no tokens needed
         starts = [None]
@@ -139,11 +139,11 @@ def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
         if not _is_statement(statement, start):
             # sqlglot reads "FOO bar" as an expression: no statement starts with a name or a value.
             line, col = _line_col(sql, start.start) if start else ("?", "?")
-            return QueryAnalysis(problem=(
-                "sql-syntax",
+            return QueryAnalysis(problem=Issue(
+                "sql-syntax", "",
                 f"SQL does not parse as {dialect} at line {line}, col {col}: "
                 f"{(start.text if start else sql.strip()[:20])!r} does not start a statement",
-                "start the query with SELECT (or WITH ... SELECT)", False,
+                "start the query with SELECT (or WITH ... SELECT)",
             ))
     if len(found) != 1 or not isinstance(found[0][0], exp.Query):
         kinds = [_statement_kind(s) for s, _ in found]
@@ -153,9 +153,9 @@ def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
             what = f"{_article(kinds[0])} {kinds[0]} statement"
         else:
             what = f"{len(kinds)} statements ({', '.join(kinds)})"
-        return QueryAnalysis(problem=(
-            "sql-not-a-query", f"expected one SELECT query, found {what}",
-            "write a single SELECT (WITH ... SELECT is fine); its result is the node's output", False,
+        return QueryAnalysis(problem=Issue(
+            "sql-not-a-query", "", f"expected one SELECT query, found {what}",
+            "write a single SELECT (WITH ... SELECT is fine); its result is the node's output",
         ))
     query = found[0][0]
     ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}

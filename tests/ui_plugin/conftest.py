@@ -15,6 +15,14 @@ from tests.conftest import EXAMPLE
 from tests.ui_plugin.live import serving
 
 
+def fuzz_config() -> UiConfig:
+    """A config for module-level apps (schemathesis builds its tests at import time)."""
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="jimu-ui-fuzz-"))
+    return UiConfig(workspace=root / "workspace", dags_folder=root / "dags")
+
+
 @pytest.fixture(scope="session")
 def ui_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("ui")

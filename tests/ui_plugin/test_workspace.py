@@ -66,11 +66,11 @@ def test_kill_9_mid_save_leaves_the_old_or_the_new_file(tmp_path):
     for _ in range(6):
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE,
                                   text=True, env=env)
-        time.sleep(0.4 + rng.random() * 0.6)  # interpreter start-up, then some saves
+        first = writer.stdout.readline()  # started: the kill lands among saves, not during imports
+        time.sleep(rng.random() * 0.5)
         os.kill(writer.pid, signal.SIGKILL)
         out, _ = writer.communicate()
-        done = [int(line) for line in out.split()]
-        assert done, "the writer saved nothing before it was killed; give it longer"
+        done = [int(line) for line in (first + out).split()]
         # Intact and parseable, and either the last save it reported or the one it was in.
         doc = json.loads((tmp_path / "big.json").read_text())
         allowed = {f"save {done[-1]}", f"save {done[-1] + 1}"}

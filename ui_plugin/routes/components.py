@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from jimu.spec import PipelineSpec
 from jimu.spec.schema_export import schema_text
 from jimu.ui_plugin.errors import ApiError, error_responses
-from jimu.ui_plugin.ids import component_name, component_version
+from jimu.ui_plugin.ids import COMPONENT_NAME_PATH, VERSION_PATH, component_name, component_version
 from jimu.ui_plugin.models import ComponentInfo
 from jimu.ui_plugin.services import EditorServices
 
@@ -34,7 +34,7 @@ def components_router(services: EditorServices) -> APIRouter:
         return [component_info(c) for c in services.catalog()]
 
     @router.get("/components/{name}/{version}", name="get_component", responses=error_responses(400, 404, 422, 500))
-    def get_component(name: str, version: str) -> ComponentInfo:
+    def get_component(name: str = COMPONENT_NAME_PATH, version: str = VERSION_PATH) -> ComponentInfo:
         comp = services.catalog().get(f"{component_name(name)}@{component_version(version)}")
         if comp is None:
             versions = services.catalog().versions(name)

@@ -9,7 +9,7 @@ from jimu.compile.dags_folder import check_dag_ids
 from jimu.errors import SpecError
 from jimu.files import write_atomically
 from jimu.ui_plugin.errors import ApiError, IssueBody, error_responses
-from jimu.ui_plugin.ids import inside
+from jimu.ui_plugin.ids import PIPELINE_ID_PATH, inside
 from jimu.ui_plugin.models import DeployResult
 from jimu.ui_plugin.routes.checks import PROFILE_QUERY, checked_spec
 from jimu.ui_plugin.services import EditorServices
@@ -21,7 +21,7 @@ def deploy_router(services: EditorServices, write_dependencies) -> APIRouter:
 
     @router.post("/pipelines/{id}/deploy", name="deploy_pipeline", dependencies=list(write_dependencies),
                  responses=error_responses(400, 404, 409, 422, 500))
-    def deploy(id: str, profile: str = PROFILE_QUERY) -> DeployResult:
+    def deploy(id: str = PIPELINE_ID_PATH, profile: str = PROFILE_QUERY) -> DeployResult:
         """Write `<dag id>.py` into the dags folder (atomically; a dag id another file defines is refused)."""
         folder = services.config.dags_folder
         if folder is None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Response
 
 from jimu.ui_plugin.documents import parse_body, pipeline_file_bytes
 from jimu.ui_plugin.errors import ApiError, error_responses
-from jimu.ui_plugin.ids import pipeline_id
+from jimu.ui_plugin.ids import PIPELINE_ID_PATH, pipeline_id
 from jimu.ui_plugin.models import PipelineSaved, PipelineSummary
 from jimu.ui_plugin.routes.body import PIPELINE_BODY, PIPELINE_SCHEMA_REF, json_body, raw_body
 from jimu.ui_plugin.services import EditorServices
@@ -80,7 +80,7 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
         return _saved(response, saved)
 
     @router.get("/pipelines/{id}", name="get_pipeline", responses={**DOCUMENT, **error_responses(400, 404, 500)})
-    def get_pipeline(id: str) -> Response:
+    def get_pipeline(id: str = PIPELINE_ID_PATH) -> Response:
         found = store.read(id)
         return Response(found.data, media_type="application/json", headers={"ETag": found.etag})
 
@@ -88,7 +88,7 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
         "/pipelines/{id}", name="save_pipeline", openapi_extra=PIPELINE_BODY,
         dependencies=list(write_dependencies), responses=error_responses(400, 404, 409, 413, 422, 428, 500),
     )
-    def save_pipeline(id: str, response: Response, body: bytes = Depends(raw_body),
+    def save_pipeline(response: Response, id: str = PIPELINE_ID_PATH, body: bytes = Depends(raw_body),
                       if_match: str | None = Header(None, description="the ETag this change was made on")) -> PipelineSaved:
         """Replace a pipeline if it is still the version If-Match names (409 with the current one if not)."""
         pid, expected = pipeline_id(id), _required(if_match)
@@ -98,7 +98,7 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
         "/pipelines/{id}", name="delete_pipeline", status_code=204, dependencies=list(write_dependencies),
         responses=error_responses(400, 404, 409, 422, 428, 500),
     )
-    def delete_pipeline(id: str, if_match: str | None = Header(None, description="the ETag last read")) -> Response:
+    def delete_pipeline(id: str = PIPELINE_ID_PATH, if_match: str | None = Header(None, description="the ETag last read")) -> Response:
         store.delete(pipeline_id(id), _required(if_match))
         return Response(status_code=204)
 
