@@ -93,28 +93,24 @@ class PipelineStore:
         """Write `data` if the file is still the version `if_match` names; else StaleVersion."""
         path = self.path_of(pid)
         with self._locked(pid):
-            current = self._current(path, pid)
-            if current is None:
-                raise self._gone(pid)
-            if not etag_matches(if_match, current.etag):
-                raise StaleVersion(current, if_match)
+            self._expect(path, pid, if_match)
             write_atomically(path, data)
             return self._current(path, pid)
 
     def delete(self, pid: str, if_match: str) -> None:
         path = self.path_of(pid)
         with self._locked(pid):
-            current = self._current(path, pid)
-            if current is None:
-                raise self._gone(pid)
-            if not etag_matches(if_match, current.etag):
-                raise StaleVersion(current, if_match)
+            self._expect(path, pid, if_match)
             path.unlink()
 
-    @staticmethod
-    def _gone(pid: str) -> ApiError:
-        return ApiError(404, f"there is no pipeline {pid!r} in the workspace (deleted?)",
-                        "create it again with POST /api/pipelines")
+    def _expect(self, path: Path, pid: str, if_match: str) -> None:
+        """404 unless the file exists, StaleVersion unless it is the version `if_match` names (call locked)."""
+        current = self._current(path, pid)
+        if current is None:
+            raise ApiError(404, f"there is no pipeline {pid!r} in the workspace (deleted?)",
+                           "create it again with POST /api/pipelines")
+        if not etag_matches(if_match, current.etag):
+            raise StaleVersion(current, if_match)
 
     @staticmethod
     def _current(path: Path, pid: str) -> StoredPipeline | None:
