@@ -10,6 +10,7 @@ from jimu.compile.profile import BUILTIN_PROFILES, DeploymentProfile, load_profi
 from jimu.errors import SpecError
 from jimu.paths import REPO_ROOT
 from jimu.refs import Grammar
+from jimu.registry.store import INDEX_FILE, CatalogStore
 from jimu.ui_plugin.config import UiConfig
 from jimu.ui_plugin.errors import ApiError, IssueBody
 from jimu.ui_plugin.ids import checked_id, inside
@@ -21,19 +22,33 @@ PROFILE_NAME = Grammar(
 )
 
 
+def _index_version(store: CatalogStore) -> tuple | None:
+    try:
+        found = (store.root / INDEX_FILE).stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
 class EditorServices:
     def __init__(self, config: UiConfig):
         self.config = config
         self.store = PipelineStore(config.workspace)
         self.profiles_dir = config.profiles_dir or REPO_ROOT / "profiles"
         self._catalog: ComponentCatalog | None = None
+        self._catalog_version: tuple | None = None
         self._catalog_lock = threading.Lock()
 
     def catalog(self) -> ComponentCatalog:
-        """The published components, loaded on first use (publishing the built-ins costs ~100 ms)."""
+        """The published components: the built-ins are published on first use (~100 ms), and the
+        catalog is read again when the store's index changes (`jimu components publish` meanwhile)."""
         with self._catalog_lock:
+            store = CatalogStore()
             if self._catalog is None:
-                self._catalog = ComponentCatalog.from_dirs([Path(d) for d in self.config.component_dirs])
+                self._catalog = ComponentCatalog.from_dirs([Path(d) for d in self.config.component_dirs], store)
+                self._catalog_version = _index_version(store)
+            elif (version := _index_version(store)) != self._catalog_version:
+                self._catalog, self._catalog_version = ComponentCatalog.from_store(store), version
             return self._catalog
 
     def profile(self, name: str) -> DeploymentProfile:

@@ -28,3 +28,18 @@ def test_one_component_and_a_missing_one(api, catalog):
 def test_pipeline_schema_is_the_exported_one(api):
     exported = json.loads((REPO / "schemas" / "pipeline.schema.json").read_text(encoding="utf-8"))
     assert api.get("/api/schema/pipeline").json() == exported
+
+
+def test_a_version_published_while_the_editor_runs_is_listed(jimu_home, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from jimu.registry.scaffold import scaffold_component
+    from jimu.registry.store import CatalogStore
+    from jimu.ui_plugin.app import create_app
+    from jimu.ui_plugin.config import UiConfig
+
+    with TestClient(create_app(UiConfig(workspace=tmp_path / "ws"))) as api:  # a home of its own
+        assert not any(c["name"] == "fresh_component" for c in api.get("/api/components").json())
+        CatalogStore().publish(scaffold_component("fresh_component", tmp_path))
+        listed = api.get("/api/components").json()
+    assert [c["ref"] for c in listed if c["name"] == "fresh_component"] == ["fresh_component@0.1.0"]
