@@ -84,3 +84,17 @@ def test_help_names_the_options():
                          check=True).stdout
     for option in ("--workspace", "--host", "--port", "--open", "--token", "JIMU_UI_TOKEN"):
         assert option in out
+
+
+def test_the_core_never_imports_the_editor():
+    from tests.conftest import REPO
+
+    importing = [p for p in (REPO / "jimu").rglob("*.py") if "ui_plugin" in p.read_text(encoding="utf-8")]
+    assert importing == []
+    # A built-in command neither loads the entry points nor the editor; `jimu --help` lists `ui`.
+    probe = ("import sys, jimu.cli; jimu.cli.main(['home', '--json']); "
+             "print(sorted(m for m in sys.modules if m.startswith(('jimu.ui_plugin', 'fastapi', 'uvicorn'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.rstrip().endswith("[]")
+    listed = subprocess.run([sys.executable, "-m", "jimu.cli", "--help"], capture_output=True, text=True).stdout
+    assert " ui " in listed
