@@ -17,9 +17,11 @@ from tests.ui_plugin.live import serving
 
 def fuzz_config() -> UiConfig:
     """A config for module-level apps (schemathesis builds its tests at import time)."""
+    import atexit
     import tempfile
 
     root = Path(tempfile.mkdtemp(prefix="jimu-ui-fuzz-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     return UiConfig(workspace=root / "workspace", dags_folder=root / "dags")
 
 
