@@ -23,7 +23,7 @@ EPILOG = """examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jimu",
         description="Jimu: pipelines of components, compiled to Airflow DAGs or run locally.",
@@ -90,7 +90,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="export the JSON Schemas of pipeline and component specs")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's schemas/")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
+    if plugins:
+        add_plugin_commands(sub)
     return parser
+
+
+PLUGIN_COMMANDS_GROUP = "jimu.commands"
+
+
+def add_plugin_commands(sub) -> None:
+    """Subcommands other packages add through `jimu.commands` entry points (the editor's `jimu ui`).
+
+    Each entry point is a `register(subparsers)` that adds its parser with `set_defaults(run=...)`;
+    the core never imports those packages itself. Finding entry points reads every installed
+    package's metadata (a third of a second here), so built-in commands skip it (see _dispatch).
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=PLUGIN_COMMANDS_GROUP):
+        if entry.name not in COMMANDS:
+            entry.load()(sub)
 
 
 # Exit status when the reader of our output went away (`jimu components list | head -1`):
@@ -117,9 +136,11 @@ def main(argv: list[str] | None = None) -> int | str | None:
 
 
 def _dispatch(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(plugins=command not in COMMANDS).parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args) if args.command in COMMANDS else args.run(args)
     except JimuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -28,3 +28,9 @@ class UiConfig:
     dags_folder: Path | None = None
     # Standalone mode bound to a non-loopback address: every API call needs this Bearer token.
     token: str | None = None
+    # Largest request body read (a spec of thousands of nodes is well under it); past it: 413.
+    max_body_bytes: int = 5 * 1024 * 1024
+    # Extra component folders published into the catalog besides the built-ins (as `--components`).
+    component_dirs: Sequence[Path] = field(default_factory=tuple)
+    # Where `?profile=<name>` finds `<name>.yaml` besides the built-in local and kubernetes profiles.
+    profiles_dir: Path | None = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import sqlglot
 from sqlglot import exp
@@ -64,32 +66,69 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
     allowed_tables: the upstream node ids it may read (None: unknown, not checked); local: the
     query runs in DuckDB over upstream tables only, so files, URLs and table functions are refused.
     """
+    found = analyse_query(sql, dialect)
+    if found.problem is not None:
+        on_dialect = found.problem.code == "unknown-sql-dialect"
+        yield replace(found.problem, path=path.rsplit(".", 1)[0] + ".dialect" if on_dialect else path, node=node_id)
+        return
+    if local and found.outside:
+        yield Issue(
+            "sql-reads-outside", path,
+            f"SQL reads {', '.join(found.outside)}: a query here reads only its upstream tables (DuckDB runs it "
+            "with file and network access off)",
+            "load the data with a load_table node, connect it to this node's tables input and read it by "
+            "that node's id",
+            node_id,
+        )
+    yield from _check_names(ctx, node_id, path, found, allowed_tables)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What one query text says in one dialect, apart from the pipeline around it.
+
+    problem: the issue (its path and node filled in by the caller) when the text is no single
+    SELECT; else the params it binds, the tables it names (CTEs excepted) and what it reads outside.
+    """
+
+    problem: Issue | None = None
+    params: frozenset[str] = frozenset()
+    tables: frozenset[str] = frozenset()
+    outside: tuple[str, ...] = ()
+
+
+# Re-validation after an edit (the editor calls it on every change) must not re-parse the
+# unchanged queries of a large pipeline: parsing is most of validation's time. The result
+# depends only on the text and the dialect (sqlglot is fixed for the process); bounded so a
+# long-running editor keeps a steady size.
+ANALYSIS_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
+def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
+    """Parse one query and keep what the rules need; cached by (sql, dialect)."""
     try:
         sql_dialect = sqlglot.Dialect.get_or_raise(dialect)
     except ValueError:
-        yield Issue(
-            "unknown-sql-dialect", path.rsplit(".", 1)[0] + ".dialect",
-            f"SQL dialect {dialect!r} is unknown",
-            "use a sqlglot dialect such as duckdb, postgres, mysql, bigquery, spark, hive", node_id,
-        )
-        return
+        return QueryAnalysis(problem=Issue(
+            "unknown-sql-dialect", "", f"SQL dialect {dialect!r} is unknown",
+            "use a sqlglot dialect such as duckdb, postgres, mysql, bigquery, spark, hive",
+        ))
     try:
         statements = sqlglot.parse(sql, read=dialect)
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
-        yield Issue(
-            "sql-syntax", path,
+        return QueryAnalysis(problem=Issue(
+            "sql-syntax", "",
             f"SQL does not parse as {dialect} at line {first.get('line', '?')}, "
             f"col {first.get('col', '?')}: {first.get('description', str(exc))}",
-            f"fix the SQL near {first.get('highlight', '')!r}", node_id,
-        )
-        return
+            f"fix the SQL near {first.get('highlight', '')!r}",
+        ))
     except SqlglotError as exc:  # e.g. TokenError: an unclosed quote or comment
-        yield Issue(
-            "sql-syntax", path, f"SQL does not parse as {dialect}: {exc.__cause__ or exc}",
-            "look for an unclosed quote, comment or identifier", node_id,
-        )
-        return
+        return QueryAnalysis(problem=Issue(
+            "sql-syntax", "", f"SQL does not parse as {dialect}: {exc.__cause__ or exc}",
+            "look for an unclosed quote, comment or identifier",
+        ))
     if len(statements) == 1 and isinstance(statements[0], exp.Query):  # the usual case: no tokens needed
         starts = [None]
     else:
@@ -100,13 +139,12 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
         if not _is_statement(statement, start):
             # sqlglot reads "FOO bar" as an expression: no statement starts with a name or a value.
             line, col = _line_col(sql, start.start) if start else ("?", "?")
-            yield Issue(
-                "sql-syntax", path,
+            return QueryAnalysis(problem=Issue(
+                "sql-syntax", "",
                 f"SQL does not parse as {dialect} at line {line}, col {col}: "
                 f"{(start.text if start else sql.strip()[:20])!r} does not start a statement",
-                "start the query with SELECT (or WITH ... SELECT)", node_id,
-            )
-            return
+                "start the query with SELECT (or WITH ... SELECT)",
+            ))
     if len(found) != 1 or not isinstance(found[0][0], exp.Query):
         kinds = [_statement_kind(s) for s, _ in found]
         if not kinds:
@@ -115,25 +153,21 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
             what = f"{_article(kinds[0])} {kinds[0]} statement"
         else:
             what = f"{len(kinds)} statements ({', '.join(kinds)})"
-        yield Issue(
-            "sql-not-a-query", path,
-            f"expected one SELECT query, found {what}",
+        return QueryAnalysis(problem=Issue(
+            "sql-not-a-query", "", f"expected one SELECT query, found {what}",
             "write a single SELECT (WITH ... SELECT is fine); its result is the node's output",
-            node_id,
-        )
-        return
+        ))
     query = found[0][0]
-    outside = list(_outside_reads(query)) if local else []
-    if outside:
-        yield Issue(
-            "sql-reads-outside", path,
-            f"SQL reads {', '.join(outside)}: a query here reads only its upstream tables (DuckDB runs it "
-            "with file and network access off)",
-            "load the data with a load_table node, connect it to this node's tables input and read it by "
-            "that node's id",
-            node_id,
-        )
-    yield from _check_names(ctx, node_id, path, query, allowed_tables)
+    ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
+    named = {
+        t.name for t in query.find_all(exp.Table)
+        if t.name and isinstance(t.this, exp.Identifier) and not FILE_LIKE.search(t.name)
+    }
+    return QueryAnalysis(
+        params=frozenset(_referenced_params(query)),
+        tables=frozenset(named - ctes),
+        outside=tuple(_outside_reads(query)),
+    )
 
 
 # Table functions that read nothing outside the query.
@@ -233,24 +267,19 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
-def _check_names(ctx, node_id, path, query, allowed_tables) -> Iterator[Issue]:
-    ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
-    for found in sorted(_referenced_params(query)):
-        if found == "" or found not in ctx.spec.params:
+def _check_names(ctx, node_id, path, found: QueryAnalysis, allowed_tables) -> Iterator[Issue]:
+    for name in sorted(found.params):
+        if name == "" or name not in ctx.spec.params:
             yield Issue(
                 "unknown-pipeline-param", path,
-                f"SQL uses parameter {':' + found if found else '?'} but the pipeline has no such param",
+                f"SQL uses parameter {':' + name if name else '?'} but the pipeline has no such param",
                 "name a pipeline param as :name (defined: "
                 f"{', '.join(sorted(ctx.spec.params)) or 'none'})",
                 node_id,
             )
     if allowed_tables is None:
         return
-    named = {
-        t.name for t in query.find_all(exp.Table)
-        if t.name and isinstance(t.this, exp.Identifier) and not FILE_LIKE.search(t.name)
-    }
-    for table in sorted(named - ctes):
+    for table in sorted(found.tables):
         if table not in allowed_tables:
             yield Issue(
                 "unknown-sql-table", path,

@@ -1,1 +1,1 @@
-"""The editor API routes, one module per resource."""
+"""The API's routers, one module per resource; create_app includes them."""

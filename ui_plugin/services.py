@@ -1,0 +1,67 @@
+"""What the routes share: the workspace store, the component catalog and profile lookup."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from jimu.catalog import ComponentCatalog
+from jimu.compile.profile import BUILTIN_PROFILES, DeploymentProfile, load_profile
+from jimu.errors import SpecError
+from jimu.paths import REPO_ROOT
+from jimu.refs import Grammar
+from jimu.registry.store import INDEX_FILE, CatalogStore
+from jimu.ui_plugin.config import UiConfig
+from jimu.ui_plugin.errors import ApiError, IssueBody
+from jimu.ui_plugin.ids import checked_id, inside
+from jimu.ui_plugin.workspace import PipelineStore
+
+PROFILE_NAME = Grammar(
+    r"[a-z][a-z0-9_-]{0,62}", "profile name",
+    "use local, kubernetes, or the name of a profile YAML in the profiles folder (without .yaml)",
+)
+
+
+def _index_version(store: CatalogStore) -> tuple | None:
+    try:
+        found = (store.root / INDEX_FILE).stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
+class EditorServices:
+    def __init__(self, config: UiConfig):
+        self.config = config
+        self.store = PipelineStore(config.workspace)
+        self.profiles_dir = config.profiles_dir or REPO_ROOT / "profiles"
+        self._catalog: ComponentCatalog | None = None
+        self._catalog_version: tuple | None = None
+        self._catalog_lock = threading.Lock()
+
+    def catalog(self) -> ComponentCatalog:
+        """The published components: the built-ins are published on first use (~100 ms), and the
+        catalog is read again when the store's index changes (`jimu components publish` meanwhile)."""
+        with self._catalog_lock:
+            store = CatalogStore()
+            if self._catalog is None:
+                self._catalog = ComponentCatalog.from_dirs([Path(d) for d in self.config.component_dirs], store)
+                self._catalog_version = _index_version(store)
+            elif (version := _index_version(store)) != self._catalog_version:
+                self._catalog, self._catalog_version = ComponentCatalog.from_store(store), version
+            return self._catalog
+
+    def profile(self, name: str) -> DeploymentProfile:
+        """A built-in profile, or `<profiles dir>/<name>.yaml`; a name never becomes another path."""
+        if name in BUILTIN_PROFILES:
+            return load_profile(name)
+        checked_id(name, PROFILE_NAME)
+        path = inside(self.profiles_dir, name + ".yaml")
+        if not path.is_file():
+            known = sorted([*BUILTIN_PROFILES, *(p.stem for p in self.profiles_dir.glob("*.yaml"))])
+            raise ApiError(400, f"there is no profile {name!r}", f"use one of: {', '.join(known)}")
+        try:
+            return load_profile(path)
+        except SpecError as exc:
+            raise ApiError(422, f"profile {name!r} is broken: {exc.issues[0].message}",
+                           "fix the profile YAML", issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
