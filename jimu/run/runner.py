@@ -12,7 +12,7 @@ the working directory and GC thresholds are process-wide. Protocol: jimu.run.run
 What the runner does between jobs, found by prototypes:
 - airflow.settings.DAGS_FOLDER is read once at import: set per run (else "dag is not serialized");
 - each task leaks an eventpoll fd until gc.collect(): collect after each job;
-- the operator's catalog cache would miss a component published since: cleared per job;
+- the operator's catalog cache would miss a component published since: it is keyed on the index;
 - RSS grows ~0.7 MB a run: past RECYCLE_RUNS runs or RECYCLE_RSS_BYTES, or once Jimu's code
   changed on disk, the runner replaces itself (exec) when its queue is empty.
 """
@@ -111,6 +111,9 @@ class Runner:
         from jimu.run import local  # noqa: F401
 
         self.wait_for_zygote()
+        # What start-up built lives as long as the process: keep it out of every later collection.
+        gc.collect()
+        gc.freeze()
 
     def start_zygote(self) -> None:
         path = socket_path(self.home).with_name("zygote.sock")
@@ -309,14 +312,16 @@ class Runner:
                 code = run_job_in_this_process(job.request)
             else:
                 code = execute_job(job.request["folder"])
-        gc.collect()  # each task leaves an eventpoll fd that only a collection closes
-        log(f"job {job.id} ({job.kind}) ended with exit code {code} in {time.perf_counter() - started:.2f} s")
         if job.conn is not None:
             try:
                 send_line(job.conn, {"end": {"exit": code}})
             except OSError:
                 pass
             job.conn.close()
+        ended = time.perf_counter()
+        gc.collect()  # each task leaves an eventpoll fd that only a collection closes; after the reply
+        log(f"job {job.id} ({job.kind}) ended with exit code {code} in {ended - started:.2f} s "
+            f"(then {time.perf_counter() - ended:.2f} s of gc)")
 
     def due_for_recycling(self) -> bool:
         return self.runs_done >= RECYCLE_RUNS or rss_bytes() > RECYCLE_RSS_BYTES or (
@@ -335,9 +340,6 @@ def set_per_run_state(job: Job) -> None:
     folder = str(home() / "compiled" / spec_id) if spec_id else settings.DAGS_FOLDER
     settings.DAGS_FOLDER = folder
     conf.set("core", "dags_folder", folder)
-    local_component = sys.modules.get("jimu.operators.local_component")
-    if local_component is not None:
-        local_component._catalog.cache_clear()
 
 
 def _pipeline_id(request: dict) -> str | None:
@@ -360,14 +362,13 @@ def _pipeline_id(request: dict) -> str | None:
 
 def run_job_in_this_process(request: dict) -> int:
     """A `run` job: what `jimu run` does, printing the same lines (they reach the client)."""
-    from jimu.catalog import ComponentCatalog
     from jimu.cli import reporting_errors, run_and_report
 
     components = [Path(folder) for folder in request.get("components") or []]
     verbose = bool(request.get("verbose"))
 
     def run() -> int:
-        catalog = ComponentCatalog.from_dirs(components)
+        catalog = cached_catalog(components)
         if isinstance(request.get("file"), str):
             return run_and_report(Path(request["file"]), list(request.get("param_args") or []), catalog, verbose)
         return run_spec_and_report(request, catalog, verbose)
@@ -377,6 +378,37 @@ def run_job_in_this_process(request: dict) -> int:
     except Exception:  # noqa: BLE001 - a bug must not end the runner: say it to the client
         traceback.print_exc()
         return 1
+
+
+_CATALOGS: dict = {}
+
+
+def cached_catalog(dirs: list[Path]):
+    """ComponentCatalog.from_dirs(dirs), reused while no source folder and not the store's index changed."""
+    from jimu.catalog import ComponentCatalog, source_folders
+    from jimu.registry.store import INDEX_FILE, CatalogStore
+
+    store = CatalogStore()
+    folders = [Path(folder).resolve() for folder in source_folders(dirs)]
+    key = (str(store.root), tuple(map(str, folders)))
+    stamp = [_stamp(store.root / INDEX_FILE)]
+    for folder in folders:
+        stamp += [(str(path), _stamp(path)) for path in sorted(folder.rglob("*"))]
+    cached = _CATALOGS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    catalog = ComponentCatalog.from_dirs(dirs, store)
+    stamp[0] = _stamp(store.root / INDEX_FILE)  # publishing may have written it
+    _CATALOGS[key] = (stamp, catalog)
+    return catalog
+
+
+def _stamp(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def run_spec_and_report(request: dict, catalog, verbose: bool) -> int:

@@ -53,6 +53,9 @@ PRELOAD = (
     "sqlglot",
     "sqlglot.optimizer",
     "yaml",
+    # load_table's package:// URIs (the wine example's data) and the train components.
+    "sklearn",
+    "sklearn.datasets",
 )
 SQL_DIALECTS = ("duckdb", "sqlite", "postgres", "mysql", "bigquery", "snowflake", "spark")
 READY_LINE = "jimu-zygote ready"

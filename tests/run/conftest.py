@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,14 @@ def mark():
         kill_marked(value)
 
 
+@dataclass(frozen=True)
+class ZygoteServer:
+    path: str
+    pid: int
+
+
 @pytest.fixture(scope="session")
-def zygote_socket():
+def zygote():
     """One zygote for the session (it preloads pandas & co: seconds); it ends when its stdin closes."""
     folder = Path(tempfile.mkdtemp(prefix="jimu-zygote-"))
     path = folder / "zygote.sock"
@@ -35,7 +42,7 @@ def zygote_socket():
     )
     try:
         assert server.stdout.readline().strip() == READY_LINE
-        yield str(path)
+        yield ZygoteServer(str(path), server.pid)
     finally:
         server.stdin.close()
         try:
@@ -50,7 +57,7 @@ def zygote_socket():
 def node_start(request, monkeypatch):
     """Run the test twice: nodes spawned as new processes, and nodes forked by a zygote ($JIMU_ZYGOTE)."""
     if request.param == "zygote":
-        monkeypatch.setenv(ZYGOTE_ENV, request.getfixturevalue("zygote_socket"))
+        monkeypatch.setenv(ZYGOTE_ENV, request.getfixturevalue("zygote").path)
     else:
         monkeypatch.delenv(ZYGOTE_ENV, raising=False)
     return request.param

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -254,3 +255,24 @@ def test_a_stale_pid_file_is_detected_and_replaced(tmp_path):
     assert f"removed the stale files of pid {dead}" in status.stdout, status.stdout
     assert not info_path(home).exists() and not socket_path(home).exists()
     assert remove_stale_files(home) is None  # nothing left to remove
+
+
+def test_ctrl_c_of_a_warm_jimu_run_stops_its_job_as_in_a_cold_run(runner_home, mark, tmp_path):
+    home, client = runner_home
+    pipeline = tmp_path / "warm_interrupt.json"
+    pipeline.write_text(json.dumps({"id": "warm_interrupt", "nodes": [python_node("hang", HANG)]}))
+    proc = subprocess.Popen([str(JIMU), "run", str(pipeline)], env=jimu_env(home, mark),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_until(lambda: any(c.startswith("sleep 1000") for c in marked_processes(mark).values())
+                          or proc.poll() is not None, 120)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 128 + signal.SIGINT, out
+    assert out.startswith("jimu: using the warm runner"), out
+    assert node_line(out, "hang").split()[0] == "failed" and "stopped by SIGINT" in out, out
+    assert wait_until(lambda: not marked_processes(mark), 10), marked_processes(mark)
+    assert wait_until(lambda: client.status()["running"] is None, 30)
