@@ -20,7 +20,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_local_run import NOOP_DOCKERFILE, NOOP_MAIN, NOOP_YAML, Runner, chain_spec, fit
-from common import REPO, Row, interleaved, isolated_home, machine_summary, median, parse_args, print_table, section
+from common import (
+    REPO,
+    Row,
+    interleaved,
+    isolated_home,
+    machine_summary,
+    median,
+    parse_args,
+    print_table,
+    section,
+)
 
 WINE = REPO / "templates" / "wine_quality" / "pipeline.json"
 GOAL_WINE, GOAL_FIXED, GOAL_PER_NODE = 1.5, 0.5, 0.150
