@@ -79,6 +79,7 @@ class Job:
     request: dict
     conn: socket.socket | None = None  # a run streams its output here
     stop_signal: int | None = None
+    ended: bool = False  # its client got the end message
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -95,6 +96,7 @@ class Runner:
         self.code = code_stamp()
         self._signal_from_stop = False
         self.recycle = False
+        self.interruptible = False  # a stop may interrupt the job here (not while its fds are restored)
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -200,6 +202,8 @@ class Runner:
                 position = len(self.queue)
                 send_line(conn, {"job": job.id, "position": position})
                 self.lock.notify_all()
+            if kind == "run":
+                self.watch_client(job)
             return kind == "run"
         elif kind == "stop":
             send_line(conn, {"job": request.get("job"), "was": self.stop(str(request.get("job")), request.get("signal"))})
@@ -249,13 +253,14 @@ class Runner:
 
     @staticmethod
     def _end_unrun(job: Job, code: int, why: str) -> None:
+        job.ended = True
         if job.conn is not None:
             try:
                 send_line(job.conn, {"err": why})
                 send_line(job.conn, {"end": {"exit": code}})
             except OSError:
                 pass
-            job.conn.close()
+            close_connection(job.conn)
         job.done.set()
 
     # --- jobs -----------------------------------------------------------------------------
@@ -265,7 +270,7 @@ class Runner:
         if self._signal_from_stop:
             self._signal_from_stop = False
             job = self.current
-            if job is not None and job.stop_signal is not None:
+            if job is not None and job.stop_signal is not None and self.interruptible:
                 from jimu.run.node_process import RunStopped
 
                 raise RunStopped(job.stop_signal)
@@ -290,12 +295,12 @@ class Runner:
                 self._signal_from_stop = False
             try:
                 self.run_job(job)
-            except KeyboardInterrupt:  # a stop that arrived between the job's own steps
-                self._end_unrun(job, 128 + (job.stop_signal or signal.SIGTERM), "jimu: stopped")
             finally:
                 with self.lock:
                     self.current = None
                     self.runs_done += 1
+                if not job.ended:  # ended by an error of the runner itself: the client still hears of it
+                    self._end_unrun(job, 1, "jimu: the runner could not run this job; see its log")
                 job.done.set()
 
     def run_job(self, job: Job) -> None:
@@ -303,30 +308,59 @@ class Runner:
             log("the zygote is gone; starting a new one")
             self.start_zygote()
             self.wait_for_zygote()
-        set_per_run_state(job)
         started = time.perf_counter()
         with job_environment(job.request) as stream:
             if job.conn is not None:
                 stream.to(job.conn)
-            if job.kind == "run":
-                code = run_job_in_this_process(job.request)
-            else:
-                code = execute_job(job.request["folder"])
-        if job.conn is not None:
+            set_per_run_state(job)
+            self.interruptible = True
             try:
-                send_line(job.conn, {"end": {"exit": code}})
-            except OSError:
-                pass
-            job.conn.close()
+                code = run_job_in_this_process(job.request) if job.kind == "run" else execute_job(job.request["folder"])
+            except KeyboardInterrupt:  # a stop between the job's own steps, outside `jimu run`'s handler
+                print(f"jimu: stopped by {signal.Signals(job.stop_signal or signal.SIGTERM).name}", file=sys.stderr)
+                code = 128 + (job.stop_signal or signal.SIGTERM)
+            finally:
+                self.interruptible = False
+        self._end(job, code)
         ended = time.perf_counter()
         gc.collect()  # each task leaves an eventpoll fd that only a collection closes; after the reply
         log(f"job {job.id} ({job.kind}) ended with exit code {code} in {ended - started:.2f} s "
             f"(then {time.perf_counter() - ended:.2f} s of gc)")
 
+    @staticmethod
+    def _end(job: Job, code: int) -> None:
+        job.ended = True
+        if job.conn is None:
+            return
+        try:
+            send_line(job.conn, {"end": {"exit": code}})
+        except OSError:
+            pass
+        close_connection(job.conn)
+
+    def watch_client(self, job: Job) -> None:
+        """A `run` job's client that goes away (killed, Ctrl-C twice) stops its job, as a dead `jimu run` would."""
+        try:
+            while job.conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        if not job.ended:
+            self.stop(job.id, "SIGTERM")
+
     def due_for_recycling(self) -> bool:
         return self.runs_done >= RECYCLE_RUNS or rss_bytes() > RECYCLE_RSS_BYTES or (
             self.runs_done > 0 and code_stamp() != self.code
         )
+
+
+def close_connection(conn: socket.socket) -> None:
+    """Close a connection another thread may be reading (shutdown wakes it up; close alone may not)."""
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    conn.close()
 
 
 def set_per_run_state(job: Job) -> None:
