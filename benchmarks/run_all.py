@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 # Fast ones first, so a broken setup shows before the long local runs; any other
 # benchmarks/bench_*.py runs too (alphabetically, before local_run).
 FIRST = ["validate", "handoff", "dagbag", "compile"]
-LAST = ["local_run"]
+LAST = ["warm_run", "local_run"]
 
 
 def discover() -> list[str]:

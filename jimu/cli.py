@@ -19,6 +19,7 @@ EPILOG = """examples:
   jimu validate templates/wine_quality/pipeline.json
   jimu compile templates/wine_quality/pipeline.json --profile kubernetes --out dags/
   jimu run templates/wine_quality/pipeline.json --param min_alcohol=13.5
+  jimu runner start        (later runs start in well under a second)
   jimu components list
 """
 
@@ -54,6 +55,14 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param; VALUE is JSON or text")
     p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")
+    p.add_argument("--cold", action="store_true", help="run in this process even when a warm runner is up")
+
+    p = sub.add_parser("runner", help="the warm runner: runs pipelines without Airflow's start-up cost")
+    rsub = p.add_subparsers(dest="runner_command", required=True, metavar="ACTION")
+    q = rsub.add_parser("start", help="start the runner of this Jimu home in the background")
+    q.add_argument("--foreground", action="store_true", help="run it in this terminal until Ctrl-C")
+    rsub.add_parser("status", help="is it up: pid, uptime, runs done, memory, queue")
+    rsub.add_parser("stop", help="stop it (a running job is stopped too)")
 
     p = sub.add_parser("components", help="create, publish, list, show and compare components")
     csub = p.add_subparsers(dest="components_command", required=True, metavar="ACTION")
@@ -139,8 +148,13 @@ def _dispatch(argv: list[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
     command = next((w for w in words if not w.startswith("-")), None)
     args = build_parser(plugins=command not in COMMANDS).parse_args(argv)
+    return reporting_errors(COMMANDS[args.command] if args.command in COMMANDS else args.run, args)
+
+
+def reporting_errors(command, *args) -> int:
+    """Run a command; a Jimu error, an unreadable file or a stop becomes a message and an exit code."""
     try:
-        return COMMANDS[args.command](args) if args.command in COMMANDS else args.run(args)
+        return command(*args)
     except JimuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -266,16 +280,36 @@ def parse_param_args(pairs: list[str], spec) -> dict:
 
 
 def cmd_run(args) -> int:
+    if not args.cold:
+        from jimu.run.runner_cli import run_on_warm_runner
+
+        code = run_on_warm_runner(args)
+        if code is not None:
+            return code
     # Airflow builds thousands of pydantic/FastAPI objects per run; with CPython's default GC
     # thresholds collection alone costs seconds (measured: ~25% of the CPU time of a run).
     gc.set_threshold(200_000, 100, 100)
+    code = run_and_report(args.file, args.param, _catalog(args), verbose=args.verbose)
+    # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
+    # object graph at interpreter exit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def run_and_report(file: Path, param_args: list[str], catalog, verbose: bool = False) -> int:
+    """`jimu run FILE`: run it on the local Airflow, print the summary; the exit code (the warm runner uses it too)."""
     from jimu.run.local import run_pipeline_locally
     from jimu.validate import load_pipeline
 
-    catalog = _catalog(args)
-    spec = load_pipeline(args.file, catalog)
-    params = parse_param_args(args.param, spec)
-    summary = run_pipeline_locally(spec, catalog, params, _display_path(args.file), quiet_airflow=not args.verbose)
+    spec = load_pipeline(file, catalog)
+    params = parse_param_args(param_args, spec)
+    summary = run_pipeline_locally(spec, catalog, params, _display_path(file), quiet_airflow=not verbose)
+    return print_run_summary(summary)
+
+
+def print_run_summary(summary) -> int:
+    """The end of `jimu run`'s output: state, folders, outputs, exports; returns the exit code."""
     print(f"\n{summary.pipeline}: {summary.state} in {summary.seconds:.1f} s (run {summary.run_id})")
     print(f"  step data: {summary.data_folder}")
     print(f"  node logs: {summary.logs_folder}")
@@ -290,11 +324,13 @@ def cmd_run(args) -> int:
     if summary.stopped_by:
         print(f"  stopped by {summary.stopped_by}")
         code = 128 + signal.Signals[summary.stopped_by].value
-    # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
-    # object graph at interpreter exit.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    return code
+
+
+def cmd_runner(args) -> int:
+    from jimu.run.runner_cli import runner_command
+
+    return runner_command(args.runner_command, foreground=getattr(args, "foreground", False))
 
 
 def cmd_components(args) -> int:
@@ -415,6 +451,7 @@ COMMANDS = {
     "compile": cmd_compile,
     "compile-all": cmd_compile_all,
     "run": cmd_run,
+    "runner": cmd_runner,
     "components": cmd_components,
     "schema": cmd_schema,
     "deployments": cmd_deployments,

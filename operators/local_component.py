@@ -12,10 +12,23 @@ from functools import lru_cache
 from airflow.sdk import BaseOperator
 
 
-@lru_cache(maxsize=4)
 def _catalog(root: str | None):
     # Read what `jimu run` (or `jimu components publish`) published; never publish from a task,
-    # so an unrelated component being edited cannot fail this run.
+    # so an unrelated component being edited cannot fail this run. Cached while the store's
+    # index is unchanged: the warm runner lives across publishes.
+    from jimu.registry.store import INDEX_FILE, CatalogStore
+
+    index = CatalogStore(root).root / INDEX_FILE
+    try:
+        stat = index.stat()
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    return _catalog_as_of(root, stamp)
+
+
+@lru_cache(maxsize=4)
+def _catalog_as_of(root: str | None, index_stamp):
     from jimu.catalog import ComponentCatalog
     from jimu.registry.store import CatalogStore
 

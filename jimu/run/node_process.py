@@ -22,6 +22,7 @@ from pathlib import Path
 
 from jimu.errors import RunError
 from jimu.home import jimu_home
+from jimu.run.zygote_client import ZygoteChild, ZygoteUnavailable, configured_zygote, request_for
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import run_folder_name
 
@@ -144,6 +145,8 @@ except ProcessLookupError:
     pass
 """
 
+FROM_ENV = object()  # NodeProcess(zygote=...): the default, $JIMU_ZYGOTE
+
 # Nodes running in this process, so a stop signal can reach them (dag.test runs one at a time).
 _ACTIVE: set[NodeProcess] = set()
 
@@ -151,27 +154,39 @@ _ACTIVE: set[NodeProcess] = set()
 class NodeProcess:
     """A node's process, alone in a new process group; stopping it stops everything it started."""
 
-    def __init__(self, command: list[str], log, grace: float = STOP_GRACE_SECONDS, env: dict | None = None):
+    def __init__(
+        self, command: list[str], log, grace: float = STOP_GRACE_SECONDS, env: dict | None = None, zygote=FROM_ENV
+    ):
+        """`zygote`: a fork server's socket to start the command through (default: $JIMU_ZYGOTE); None spawns."""
         self.grace = grace
         self.stop_reason: str | None = None
         self._term_sent: float | None = None
         self._killed = False
         self.proc: subprocess.Popen | None = None
+        self._child: ZygoteChild | None = None
+        self._pidfd = None
+        zygote = configured_zygote() if zygote is FROM_ENV else zygote
         self._watchdog, self._watchdog_pipe = _start_watchdog(grace)
         try:
-            self.proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-                start_new_session=True,
-            )
-            self.pgid = self.proc.pid
+            if zygote:
+                self._child = _start_in_zygote(zygote, command, log, env)
+            if self._child is not None:
+                self.pgid = self._child.pid
+            else:
+                self.proc = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                    start_new_session=True,
+                )
+                self.pgid = self.proc.pid
             os.write(self._watchdog_pipe, f"{self.pgid}\n".encode())
         except BaseException:
-            if self.proc is not None:
-                _signal_group(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+            if self.proc is not None or self._child is not None:
+                _signal_group(self.pgid if self._child else self.proc.pid, signal.SIGKILL)
+                self._reap()
             self._release_watchdog()
             raise
-        self._pidfd = _pidfd_open(self.pgid)
+        if self.proc is not None:
+            self._pidfd = _pidfd_open(self.pgid)
         _ACTIVE.add(self)
 
     def wait(self, timeout: float | None = None) -> int:
@@ -225,12 +240,20 @@ class NodeProcess:
             _signal_group(self.pgid, signal.SIGKILL)
             raise
         finally:
-            self.proc.wait()
+            self._reap()
             if self._pidfd is not None:
                 os.close(self._pidfd)
                 self._pidfd = None
             self._release_watchdog()
             _ACTIVE.discard(self)
+
+    def _reap(self) -> None:
+        if self._child is not None:
+            if self._child.poll_exit(0) is None:  # the zygote went away: its child may still run
+                _signal_group(self.pgid, signal.SIGKILL)
+            self._child.release()
+        else:
+            self.proc.wait()
 
     def _until_next_step(self, deadline: float | None) -> float | None:
         """How long wait() may block: until the timeout, or the end of the grace period."""
@@ -242,6 +265,8 @@ class NodeProcess:
 
     def _exit_status(self, wait_seconds: float | None) -> int | None:
         """The exit status once the process ended, without reaping it; None while it runs."""
+        if self._child is not None:
+            return self._zygote_child_status(wait_seconds)
         end = None if wait_seconds is None else time.monotonic() + wait_seconds
         while True:
             result = os.waitid(os.P_PID, self.pgid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
@@ -257,6 +282,15 @@ class NodeProcess:
             else:
                 time.sleep(0.02 if remaining is None else min(0.02, remaining))
 
+    def _zygote_child_status(self, wait_seconds: float | None) -> int | None:
+        status = self._child.poll_exit(wait_seconds)
+        if status is None and self._child.lost:  # no one can tell how it ends now: end it here
+            self.stop_reason = self.stop_reason or "stopped: the zygote that started it went away"
+            _signal_group(self.pgid, signal.SIGKILL)
+            self._child.status = -signal.SIGKILL
+            return self._child.status
+        return status
+
     def _release_watchdog(self) -> None:
         try:
             os.write(self._watchdog_pipe, b"done")
@@ -268,6 +302,16 @@ class NodeProcess:
         except subprocess.TimeoutExpired:
             self._watchdog.kill()
             self._watchdog.wait()
+
+
+def _start_in_zygote(zygote: str, command: list[str], log, env: dict | None) -> ZygoteChild | None:
+    """The node forked by the zygote, or None (said in the node's log) when it cannot start it there."""
+    try:
+        return ZygoteChild(zygote, request_for(command, env), log.fileno())
+    except ZygoteUnavailable as exc:
+        log.write(f"jimu: {exc}; starting the node as a new process instead\n".encode())
+        log.flush()
+        return None
 
 
 def _start_watchdog(grace: float) -> tuple[subprocess.Popen, int]:
@@ -416,7 +460,8 @@ def run_node_process(
     ]
     started = time.perf_counter()
     with log_file.open("wb") as log:
-        process = NodeProcess(command, log)
+        # A component with its own Python or requirements is always a process of its own.
+        process = NodeProcess(command, log, zygote=FROM_ENV if command[0] == sys.executable else None)
         try:
             if on_start is not None:
                 on_start(process)

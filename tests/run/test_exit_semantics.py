@@ -53,6 +53,7 @@ def states(out: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("node_start")  # spawned nodes, and nodes forked by a zygote
 def test_only_the_runtime_skips_and_only_fatal_errors_stop_retries(tmp_path):
     attempts = tmp_path / "attempts.txt"
     path = tmp_path / "pipeline.json"

@@ -1,5 +1,7 @@
 """A node's process group on its own: timeouts, stops, leftovers and the death of its parent.
 
+The process tests run twice (fixture node_start): spawned, and forked by a zygote.
+
 Real processes (`sh`, `sleep`); every one carries a marker in its environment, and none may survive.
 """
 
@@ -36,6 +38,7 @@ def sleeps(mark: str) -> list[int]:
     return [pid for pid, cmd in marked_processes(mark).items() if cmd.startswith("sleep 1000")]
 
 
+@pytest.mark.usefixtures("node_start")
 def test_timeout_ends_the_node_and_its_children(tmp_path, mark):
     node = start(tmp_path, mark, TWO_SLEEPS)
     assert wait_until(lambda: len(sleeps(mark)) == 2, 10)
@@ -48,6 +51,7 @@ def test_timeout_ends_the_node_and_its_children(tmp_path, mark):
     assert marked_processes(mark) == {}
 
 
+@pytest.mark.usefixtures("node_start")
 def test_stop_sends_sigkill_after_the_grace_period_when_sigterm_is_ignored(tmp_path, mark):
     node = start(tmp_path, mark, STUBBORN, grace=0.5)
     assert wait_until(lambda: len(sleeps(mark)) == 2, 10)
@@ -59,6 +63,7 @@ def test_stop_sends_sigkill_after_the_grace_period_when_sigterm_is_ignored(tmp_p
     assert marked_processes(mark) == {}
 
 
+@pytest.mark.usefixtures("node_start")
 def test_terminate_from_another_thread_ends_the_wait(tmp_path, mark):
     """As Airflow's on_kill does, from its SIGTERM handler."""
     node = start(tmp_path, mark, TWO_SLEEPS)
@@ -74,6 +79,7 @@ def test_terminate_from_another_thread_ends_the_wait(tmp_path, mark):
     assert marked_processes(mark) == {}
 
 
+@pytest.mark.usefixtures("node_start")
 def test_what_a_finished_node_left_running_is_stopped(tmp_path, mark):
     node = start(tmp_path, mark, "trap '' TERM; sleep 1000 & echo started; exit 0", grace=0.3)
     try:
@@ -94,6 +100,7 @@ time.sleep(1000)
 """
 
 
+@pytest.mark.usefixtures("node_start")
 @pytest.mark.parametrize("script", [TWO_SLEEPS, STUBBORN])
 def test_sigkill_of_the_parent_ends_the_whole_group(mark, script):
     parent = subprocess.Popen(
