@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from tests.plugins.airflow_server import AirflowServer, running_airflow_server
@@ -14,11 +11,10 @@ _servers: list[AirflowServer] = []
 
 @pytest.fixture(scope="session")
 def airflow_server(tmp_path_factory) -> AirflowServer:
-    """Airflow 3 with the jimu plugin (from its entry point) and the write probe (from its plugins folder)."""
+    """Airflow 3 with the jimu plugin, found through its entry point (the plugins folder is empty)."""
     root = tmp_path_factory.mktemp("airflow-server")
     plugins = root / "plugins"
     plugins.mkdir()
-    shutil.copy(Path(__file__).with_name("write_probe_plugin.py"), plugins)
     with running_airflow_server(root, plugins) as server:
         _servers.append(server)
         yield server

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 
-from tests.plugins.write_probe_plugin import PROBE_PREFIX
-
 pytestmark = pytest.mark.slow
 
-READ_ROUTES = ["/jimu/api/health", "/jimu/api/me"]
+READ_ROUTES = ["/jimu/api/health", "/jimu/api/me", "/jimu/api/components", "/jimu/api/pipelines"]
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -52,14 +53,39 @@ def test_the_browsers_airflow_cookie_is_enough(airflow_server, tokens):
     assert me.json()["user"] == "viewer"
 
 
-# TODO(lead): point these at PUT /jimu/api/pipelines/{id} once the api helper's route is on main.
-@pytest.mark.parametrize(
-    ("user", "status"), [(None, 401), ("viewer", 403), ("editor", 200)], ids=["anonymous", "viewer", "editor"]
-)
+WINE = Path(__file__).resolve().parents[2] / "templates" / "wine_quality" / "pipeline.json"
+
+
+@pytest.mark.parametrize(("user", "status"), [(None, 401), ("viewer", 403)], ids=["anonymous", "viewer"])
 def test_writes_need_the_right_to_edit_dags(airflow_server, tokens, user, status):
-    url = f"{airflow_server.base_url}{PROBE_PREFIX}/pipelines/wine"
+    """Create, save and delete of the real pipeline routes; whoever may not write may still read."""
+    base = f"{airflow_server.base_url}/jimu/api/pipelines"
     headers = bearer(tokens[user]) if user else {}
-    response = httpx.put(url, headers=headers, timeout=30)
-    assert response.status_code == status, response.text
-    if user:  # whoever may not write may still read
-        assert httpx.get(url, headers=headers, timeout=30).status_code == 200
+    spec = json.loads(WINE.read_text(encoding="utf-8"))
+    spec["id"] = f"refused_{user or 'anonymous'}"
+    assert httpx.post(base, json=spec, headers=headers, timeout=30).status_code == status
+    assert httpx.put(f"{base}/{spec['id']}", json=spec, headers={**headers, "If-Match": '"x"'},
+                     timeout=30).status_code == status
+    assert httpx.delete(f"{base}/{spec['id']}", headers={**headers, "If-Match": '"x"'},
+                        timeout=30).status_code == status
+    if user:
+        listed = httpx.get(base, headers=headers, timeout=30)
+        assert listed.status_code == 200, listed.text
+        assert spec["id"] not in [row["id"] for row in listed.json()]
+
+
+def test_an_editor_creates_saves_and_deletes(airflow_server, tokens):
+    base = f"{airflow_server.base_url}/jimu/api/pipelines"
+    headers = bearer(tokens["editor"])
+    spec = json.loads(WINE.read_text(encoding="utf-8"))
+    spec["id"] = "written_by_editor"
+    created = httpx.post(base, json=spec, headers=headers, timeout=30)
+    assert created.status_code == 201, created.text
+    spec["description"] = "changed in the editor"
+    saved = httpx.put(f"{base}/{spec['id']}", json=spec, headers={**headers, "If-Match": created.headers["ETag"]},
+                      timeout=30)
+    assert saved.status_code == 200, saved.text
+    read = httpx.get(f"{base}/{spec['id']}", headers=bearer(tokens["viewer"]), timeout=30)
+    assert read.json()["description"] == "changed in the editor"
+    gone = httpx.delete(f"{base}/{spec['id']}", headers={**headers, "If-Match": saved.headers["ETag"]}, timeout=30)
+    assert gone.status_code == 204, gone.text
