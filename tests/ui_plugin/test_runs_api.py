@@ -236,6 +236,12 @@ def test_stop_ends_the_node_process_and_the_run_is_stopped(api, rerun):
     seen = read_sse(api, run_id, until=pid_line)
     pid = int(seen[-1]["data"]["line"].split()[1])
     assert Path(f"/proc/{pid}").exists()
+    # Runs execute one at a time: a second one waits, and stopping it then means it never runs.
+    waiting = start(api, {"spec": {"id": "sleepy", "nodes": [python_node("slow", SLOW)], "edges": []}})
+    assert api.get(f"/api/runs/{waiting}").json()["state"] == "queued"
+    stopped = api.post(f"/api/runs/{waiting}/stop").json()
+    assert stopped["state"] == "stopped" and stopped["nodes"]["slow"]["state"] == "not_run"
+    assert [e["data"]["state"] for e in read_sse(api, waiting)] == ["queued", "stopped"]
     assert api.post(f"/api/runs/{run_id}/stop").status_code == 200
     rest = read_sse(api, run_id, last_event_id=seen[-1]["id"])
     assert rest[-1]["data"]["state"] == "stopped"
