@@ -80,7 +80,7 @@ def create_run(
                "rerun_of": rerun_of, "from_node": from_node, "created": created}
     write_atomically(folder / REQUEST_FILE, json.dumps(request, sort_keys=True))
     (folder / EVENTS_FILE).touch()
-    nodes = [node["id"] for node in spec.get("nodes", []) if isinstance(node, dict) and isinstance(node.get("id"), str)]
+    nodes = node_ids(spec)
     write_state(folder, {
         "run_id": run_id, "pipeline": pipeline, "state": "queued", "created": created, "started": None,
         "ended": None, "seconds": None, "error": None, "airflow_run_id": None, "data_folder": None,
@@ -88,6 +88,14 @@ def create_run(
         "nodes": {node: {"state": "queued"} for node in nodes},
     })
     return folder
+
+
+def node_ids(spec: dict) -> list[str]:
+    """The node ids a spec names, whatever else is wrong with it (it is checked when the run executes)."""
+    nodes = spec.get("nodes")
+    if not isinstance(nodes, list):
+        return []
+    return [node["id"] for node in nodes if isinstance(node, dict) and isinstance(node.get("id"), str)]
 
 
 def read_request(folder: Path) -> dict:

@@ -114,6 +114,12 @@ def start(client: httpx.Client, body: dict) -> str:
     return response.json()["run_id"]
 
 
+def message(response: httpx.Response) -> str:
+    """The error's message: `detail` as this router says it, or `detail.message` in the app's one error shape."""
+    detail = response.json()["detail"]
+    return detail["message"] if isinstance(detail, dict) else detail
+
+
 def node_states(events: list[dict], node: str) -> list[str]:
     return [e["data"]["state"] for e in events if e["event"] == "node" and e["data"]["node"] == node]
 
@@ -214,11 +220,11 @@ def test_rerun_from_a_node_reuses_upstream_outputs_untouched(api, failed_run, re
 def test_rerun_refusals_say_why(api, failed_run):
     run_id = failed_run[0]
     response = api.post(f"/api/runs/{run_id}/rerun", json={"from_node": "nope"})
-    assert response.status_code == 400 and "'nope' is not a node" in response.json()["detail"]
+    assert response.status_code == 400 and "'nope' is not a node" in message(response)
     response = api.post(f"/api/runs/{run_id}/rerun", json={"from_node": "c"})  # b failed: no b.table
-    assert response.status_code == 400 and "b.table" in response.json()["detail"]
+    assert response.status_code == 400 and "b.table" in message(response)
     response = api.post("/api/runs/chain-20260101T000000Z-00000000/rerun", json={"from_node": "b"})
-    assert response.status_code == 404 and "no run" in response.json()["detail"]
+    assert response.status_code == 404 and "no run" in message(response)
 
 
 def test_stop_ends_the_node_process_and_the_run_is_stopped(api, rerun):
@@ -230,6 +236,12 @@ def test_stop_ends_the_node_process_and_the_run_is_stopped(api, rerun):
     seen = read_sse(api, run_id, until=pid_line)
     pid = int(seen[-1]["data"]["line"].split()[1])
     assert Path(f"/proc/{pid}").exists()
+    # Runs execute one at a time: a second one waits, and stopping it then means it never runs.
+    waiting = start(api, {"spec": {"id": "sleepy", "nodes": [python_node("slow", SLOW)], "edges": []}})
+    assert api.get(f"/api/runs/{waiting}").json()["state"] == "queued"
+    stopped = api.post(f"/api/runs/{waiting}/stop").json()
+    assert stopped["state"] == "stopped" and stopped["nodes"]["slow"]["state"] == "not_run"
+    assert [e["data"]["state"] for e in read_sse(api, waiting)] == ["queued", "stopped"]
     assert api.post(f"/api/runs/{run_id}/stop").status_code == 200
     rest = read_sse(api, run_id, last_event_id=seen[-1]["id"])
     assert rest[-1]["data"]["state"] == "stopped"
@@ -267,3 +279,13 @@ def test_unknown_nodes_and_ports_are_404_json(api, ok_run, node, port):
 def test_bad_start_requests_say_what_to_fix(api, body, status):
     response = api.post("/api/runs", json=body)
     assert response.status_code == status and response.json()["detail"]
+
+
+def test_an_invalid_spec_is_accepted_and_ends_as_a_failed_run_naming_the_problem(api):
+    run_id = start(api, {"spec": {"id": "broken", "nodes": 5, "edges": []}})
+    events = read_sse(api, run_id)
+    assert (events[-1]["event"], events[-1]["data"]["state"]) == ("run", "failed")
+    state = api.get(f"/api/runs/{run_id}").json()
+    assert state["state"] == "failed" and "nodes" in state["error"] and state["nodes"] == {}
+    response = api.get(f"/api/runs/{run_id}/nodes/a/outputs/table")
+    assert response.status_code == 404 and "no node" in message(response)

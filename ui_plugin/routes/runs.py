@@ -12,7 +12,15 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
 from jimu.refs import IDENTIFIER, PIPELINE_ID
-from jimu.run.records import FINAL_STATES, UnknownRun, is_final, read_events, read_request, read_state
+from jimu.run.records import (
+    FINAL_STATES,
+    UnknownRun,
+    is_final,
+    node_ids,
+    read_events,
+    read_request,
+    read_state,
+)
 from jimu.ui_plugin.config import UiConfig
 
 EVENT_POLL_SECONDS = 0.1
@@ -182,9 +190,9 @@ def _port_folder(folder: Path, node: str, port: str) -> Path:
     from jimu.runtime.storage import default_storage_base
 
     run_id = folder.name
-    nodes = [item.get("id") for item in read_request(folder)["spec"].get("nodes", []) if isinstance(item, dict)]
+    nodes = node_ids(read_request(folder)["spec"])
     if not IDENTIFIER.accepts(node) or node not in nodes:
-        raise HTTPException(404, f"run {run_id} has no node {node[:80]!r}; its nodes: {', '.join(map(str, nodes))}")
+        raise HTTPException(404, f"run {run_id} has no node {node[:80]!r}; its nodes: {', '.join(nodes)}")
     if not IDENTIFIER.accepts(port):
         raise HTTPException(404, f"{port[:80]!r} is not a port name: {IDENTIFIER.hint}")
     data_folder = read_state(folder).get("data_folder")
