@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from jimu.run.records import (
     read_state,
 )
 from jimu.ui_plugin.config import UiConfig
+from jimu.ui_plugin.errors import ApiError
 
 EVENT_POLL_SECONDS = 0.1
 MAX_PREVIEW_ROWS = 1000
@@ -103,21 +104,22 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         try:
             return runs.folder(run_id)
         except UnknownRun as exc:
-            raise HTTPException(404, str(exc)) from None
+            raise ApiError(404, str(exc), "use a run id from GET /api/runs") from None
 
     Run = Annotated[Path, Depends(existing_run)]
 
     @router.post("", status_code=202)
     def start_run(body: StartRun) -> RunStarted:
         if (body.pipeline is None) == (body.spec is None):
-            raise HTTPException(400, "give either 'pipeline' (a workspace pipeline id) or 'spec' (an inline spec)")
+            raise ApiError(400, "give either 'pipeline' (a workspace pipeline id) or 'spec' (an inline spec)",
+                           "send {\"pipeline\": \"<id>\"} for a saved pipeline, or {\"spec\": {...}} for an unsaved one")
         spec, source = (body.spec, None) if body.spec is not None else _workspace_pipeline(config, body.pipeline)
         return RunStarted(run_id=runs.start(spec, body.params, source))
 
     @router.get("")
     def list_runs(pipeline: str | None = None) -> list[RunState]:
         if pipeline is not None and not PIPELINE_ID.accepts(pipeline):
-            raise HTTPException(400, f"pipeline {pipeline[:80]!r} is not a pipeline id: {PIPELINE_ID.hint}")
+            raise ApiError(400, f"pipeline {pipeline[:80]!r} is not a pipeline id", PIPELINE_ID.hint)
         return runs.list(pipeline)
 
     @router.get("/{run_id}")
@@ -158,7 +160,8 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         try:
             return RunStarted(run_id=runs.rerun(folder.name, body.from_node, body.spec, body.params))
         except RerunRefused as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise ApiError(400, str(exc), "rerun from a node of the earlier run whose upstream outputs exist, "
+                           "or start a new run") from None
 
     @router.get("/{run_id}/nodes/{node}/outputs/{port}")
     def output_preview(folder: Run, node: str, port: str,
@@ -167,7 +170,8 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
 
         preview = preview_port(_port_folder(folder, node, port), limit)
         if preview is None:
-            raise HTTPException(404, f"output {node}.{port} of run {folder.name} holds no table and no metrics")
+            raise ApiError(404, f"output {node}.{port} of run {folder.name} holds no table and no metrics",
+                           "preview a port that holds a table or metrics")
         return preview
 
     return router
@@ -181,7 +185,8 @@ def _last_event_id(
     if header is None or header == "":
         return 0
     if not header.isascii() or not header.isdigit() or len(header) > 12:
-        raise HTTPException(400, f"Last-Event-ID {header[:40]!r} is not an event id; send the id of the last event seen")
+        raise ApiError(400, f"Last-Event-ID {header[:40]!r} is not an event id",
+                       "reconnect without Last-Event-ID, or with the `id` of the last event received")
     return int(header)
 
 
@@ -192,18 +197,19 @@ def _port_folder(folder: Path, node: str, port: str) -> Path:
     run_id = folder.name
     nodes = node_ids(read_request(folder)["spec"])
     if not IDENTIFIER.accepts(node) or node not in nodes:
-        raise HTTPException(404, f"run {run_id} has no node {node[:80]!r}; its nodes: {', '.join(nodes)}")
+        raise ApiError(404, f"run {run_id} has no node {node[:80]!r}", f"use one of its nodes: {', '.join(nodes)}")
     if not IDENTIFIER.accepts(port):
-        raise HTTPException(404, f"{port[:80]!r} is not a port name: {IDENTIFIER.hint}")
+        raise ApiError(404, f"{port[:80]!r} is not a port name", IDENTIFIER.hint)
     data_folder = read_state(folder).get("data_folder")
     if not data_folder:
-        raise HTTPException(404, f"run {run_id} has not started, so node {node!r} has no outputs yet")
+        raise ApiError(404, f"run {run_id} has not started, so node {node!r} has no outputs yet",
+                       "wait for the node to finish (GET /api/runs/{id}/events follows it)")
     root = Path(default_storage_base()).resolve()
     port_folder = (Path(data_folder) / node / port).resolve()  # a reused output links to an earlier run's
     if not port_folder.is_relative_to(root) or not port_folder.is_dir():
         written = sorted(p.name for p in (Path(data_folder) / node).glob("*") if p.is_dir())
-        raise HTTPException(404, f"node {node!r} wrote no output {port!r} in run {run_id}"
-                                 f"{'; it wrote: ' + ', '.join(written) if written else ''}")
+        raise ApiError(404, f"node {node!r} wrote no output {port!r} in run {run_id}",
+                       f"use a port it wrote: {', '.join(written)}" if written else "the node wrote no outputs in this run")
     return port_folder
 
 
@@ -213,12 +219,13 @@ def _workspace_pipeline(config: UiConfig, pipeline: str) -> tuple[dict, str]:
     from jimu.validate import parse_pipeline_json
 
     if not PIPELINE_ID.accepts(pipeline):
-        raise HTTPException(400, f"pipeline {pipeline[:80]!r} is not a pipeline id: {PIPELINE_ID.hint}")
+        raise ApiError(400, f"pipeline {pipeline[:80]!r} is not a pipeline id", PIPELINE_ID.hint)
     root = Path(config.workspace).resolve()
     path = (root / f"{pipeline}.json").resolve()
     if path.parent != root or not path.is_file():
-        raise HTTPException(404, f"no pipeline {pipeline!r} in the workspace; GET /api/pipelines lists them")
+        raise ApiError(404, f"no pipeline {pipeline!r} in the workspace",
+                       "GET /api/pipelines lists them; save it first (POST /api/pipelines) or send it inline as `spec`")
     try:
         return parse_pipeline_json(path.read_bytes(), source=path.name), path.name
     except SpecError as exc:
-        raise HTTPException(400, f"{exc}; fix the file or save the pipeline again") from None
+        raise ApiError(400, str(exc), "fix the file, or save the pipeline again from the editor") from None
