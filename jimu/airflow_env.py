@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 from pathlib import Path
 
 from jimu.home import jimu_home
@@ -33,7 +34,21 @@ def configure_airflow(dags_folder: Path) -> Path:
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
     }
     os.environ.update(settings)
+    _retarget_imported_airflow(dags_folder)
     return airflow_home
+
+
+def _retarget_imported_airflow(dags_folder: Path) -> None:
+    """Airflow reads the dags folder once, at import: a process that runs several pipelines
+    (the warm runner) must point the imported settings at each run's folder, or the second
+    pipeline fails with "the dag is not serialized"."""
+    if "airflow.settings" not in sys.modules:
+        return
+    from airflow import settings
+    from airflow.configuration import conf
+
+    settings.DAGS_FOLDER = str(dags_folder)
+    conf.set("core", "dags_folder", str(dags_folder))
 
 
 def ensure_metadata_db(airflow_home: Path, echo=print) -> None:

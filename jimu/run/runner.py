@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +52,7 @@ from jimu.run.zygote_client import ZYGOTE_ENV
 
 RECYCLE_RUNS = int(os.environ.get("JIMU_RUNNER_RECYCLE_RUNS", "500"))
 RECYCLE_RSS_BYTES = int(os.environ.get("JIMU_RUNNER_RECYCLE_RSS_MB", "2048")) << 20
+FINISHED_JOBS_KEPT = 1000
 JIMU_CODE = Path(__file__).resolve().parents[2]
 # Never taken from a client's environment: they are the runner's own.
 RUNNER_ENV_KEYS = ("JIMU_HOME", ZYGOTE_ENV, "JIMU_PROGRESS_FILE")
@@ -80,6 +81,7 @@ class Job:
     conn: socket.socket | None = None  # a run streams its output here
     stop_signal: int | None = None
     ended: bool = False  # its client got the end message
+    exit_code: int | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -91,6 +93,8 @@ class Runner:
         self.queue: deque[Job] = deque()
         self.lock = threading.Condition()
         self.current: Job | None = None
+        # Jobs that ended, newest last, so a `wait` that arrives late still learns the exit code.
+        self.finished: OrderedDict[str, Job] = OrderedDict()
         self.shutting_down = False
         self.zygote: subprocess.Popen | None = None
         self.code = code_stamp()
@@ -205,14 +209,27 @@ class Runner:
             if kind == "run":
                 self.watch_client(job)
             return kind == "run"
+        elif kind == "wait":
+            job = self.find(str(request.get("job")))
+            if job is None:
+                send_line(conn, {"error": f"no job {str(request.get('job'))[:40]!r} in this runner"})
+                return False
+            job.done.wait()
+            send_line(conn, {"end": {"exit": job.exit_code}})
         elif kind == "stop":
             send_line(conn, {"job": request.get("job"), "was": self.stop(str(request.get("job")), request.get("signal"))})
         elif kind == "shutdown":
             self.shut_down()
             send_line(conn, {"ok": True})
         else:
-            send_line(conn, {"error": f"unknown kind {kind!r}: use run, execute, stop, status or shutdown"})
+            send_line(conn, {"error": f"unknown kind {kind!r}: use run, execute, wait, stop, status or shutdown"})
         return False
+
+    def find(self, job_id: str) -> Job | None:
+        with self.lock:
+            if self.current is not None and self.current.id == job_id:
+                return self.current
+            return next((job for job in self.queue if job.id == job_id), None) or self.finished.get(job_id)
 
     def status(self) -> dict:
         with self.lock:
@@ -251,9 +268,9 @@ class Runner:
                 signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
             self.lock.notify_all()
 
-    @staticmethod
-    def _end_unrun(job: Job, code: int, why: str) -> None:
-        job.ended = True
+    def _end_unrun(self, job: Job, code: int, why: str) -> None:
+        job.ended, job.exit_code = True, code
+        self._remember(job)
         if job.conn is not None:
             try:
                 send_line(job.conn, {"err": why})
@@ -327,9 +344,15 @@ class Runner:
         log(f"job {job.id} ({job.kind}) ended with exit code {code} in {ended - started:.2f} s "
             f"(then {time.perf_counter() - ended:.2f} s of gc)")
 
-    @staticmethod
-    def _end(job: Job, code: int) -> None:
-        job.ended = True
+    def _remember(self, job: Job) -> None:
+        with self.lock:
+            self.finished[job.id] = job
+            while len(self.finished) > FINISHED_JOBS_KEPT:
+                self.finished.popitem(last=False)
+
+    def _end(self, job: Job, code: int) -> None:
+        job.ended, job.exit_code = True, code
+        self._remember(job)
         if job.conn is None:
             return
         try:

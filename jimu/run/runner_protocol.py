@@ -15,6 +15,7 @@ answers with JSON lines.
       spec: a pipeline as JSON (object or text), with "params": {...} and "source" (for the DAG header)
       also: "components" (extra folders), "verbose" (Airflow's own output too), "cwd", "env"
   {"kind": "execute", "folder": path}    -> {"job": id}: jimu.run.execute.execute_request(folder), queued
+  {"kind": "wait", "job": id}             -> {"end": {"exit": code}} once the job ended (the last 1,000 are kept)
   {"kind": "stop", "job": id, "signal": "SIGTERM"|"SIGINT"} -> {"job", "was": "running"|"queued"|"unknown"}
   {"kind": "shutdown"}                   -> {"ok": true}; the runner stops its job and exits
 Any request can be answered with {"error": message}.
@@ -172,6 +173,17 @@ class RunnerClient:
     def execute(self, folder: Path | str) -> str:
         """Queue jimu.run.execute.execute_request(folder); returns the job id at once."""
         return self.ask({"kind": "execute", "folder": str(Path(folder).absolute())})["job"]
+
+    def wait(self, job: str) -> int:
+        """Block until a job ended; its exit code."""
+        sock, reader = self.request({"kind": "wait", "job": job}, timeout=None)
+        with sock:
+            reply = next(reader, None)
+        if reply is None:
+            raise RunnerError(f"the runner (pid {self.pid}) went away before job {job} ended")
+        if "error" in reply:
+            raise RunnerError(reply["error"])
+        return reply["end"]["exit"]
 
     def stop(self, job: str, signal_name: str = "SIGTERM") -> str:
         """Stop a job as SIGTERM (or SIGINT) stops a cold `jimu run`; 'running', 'queued' or 'unknown'."""

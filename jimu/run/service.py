@@ -66,6 +66,38 @@ class ColdExecutor:
         return handle.wait()
 
 
+class WarmExecutor:
+    """Each run is an `execute` job of the home's warm runner (jimu.run.runner), started on first use.
+
+    The runner has Airflow, its Execution API and a zygote with pandas & co ready, so a run
+    starts in a fraction of a second instead of ~9 s. A runner that cannot start or went away
+    is reported as a failed submit or wait; the run service then records the run as failed.
+    """
+
+    def __init__(self, home: Path | None = None):
+        self.home = home
+
+    def submit(self, folder: Path) -> tuple:
+        from jimu.run.runner_protocol import ensure_runner
+
+        client = ensure_runner(self.home)
+        return client, client.execute(folder)
+
+    def stop(self, handle: tuple) -> None:
+        client, job = handle
+        try:
+            client.stop(job)
+        except OSError:  # the runner is gone: so is the run
+            pass
+
+    def wait(self, handle: tuple) -> int:
+        client, job = handle
+        try:
+            return client.wait(job)
+        except OSError:
+            return 1
+
+
 class RunQueue:
     """Runs waiting for the executor, oldest first; kept in SQLite so two services never take the same one."""
 
