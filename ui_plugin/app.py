@@ -26,7 +26,8 @@ write (409) adds `current_etag` and `document`."""
 
 
 def create_app(config: UiConfig) -> FastAPI:
-    app = FastAPI(title="Jimu editor API", version="1", description=ERROR_SHAPE)
+    # No slash redirects: an API answers the URL it was sent, or says what is wrong with it.
+    app = FastAPI(title="Jimu editor API", version="1", description=ERROR_SHAPE, redirect_slashes=False)
     services = EditorServices(config)
     app.state.services = services
     read = list(config.read_dependencies)

@@ -34,6 +34,7 @@ class EditorServices:
     def __init__(self, config: UiConfig):
         self.config = config
         self.store = PipelineStore(config.workspace)
+        self.store.sweep_temp_files()
         self.profiles_dir = config.profiles_dir or REPO_ROOT / "profiles"
         self._catalog: ComponentCatalog | None = None
         self._catalog_version: tuple | None = None

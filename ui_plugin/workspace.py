@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,17 @@ class PipelineStore:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+
+    def sweep_temp_files(self, older_than_seconds: float = 600) -> list[Path]:
+        """Remove the temp files of saves killed mid-write (`kill -9`), once surely abandoned."""
+        removed = []
+        cutoff = time.time() - older_than_seconds
+        for path in self.root.glob(".*" + SUFFIX + ".*.tmp") if self.root.is_dir() else ():
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed.append(path)
+        return removed
 
     def path_of(self, pid: str) -> Path:
         return inside(self.root, pipeline_id(pid) + SUFFIX)

@@ -66,7 +66,7 @@ def check_query(ctx, node_id, path, sql, dialect, allowed_tables, local=False) -
     allowed_tables: the upstream node ids it may read (None: unknown, not checked); local: the
     query runs in DuckDB over upstream tables only, so files, URLs and table functions are refused.
     """
-    found = analyse_query(sql, dialect)
+    found = query_analysis(sql, dialect)
     if found.problem is not None:
         on_dialect = found.problem.code == "unknown-sql-dialect"
         yield replace(found.problem, path=path.rsplit(".", 1)[0] + ".dialect" if on_dialect else path, node=node_id)
@@ -99,9 +99,17 @@ class QueryAnalysis:
 
 # Re-validation after an edit (the editor calls it on every change) must not re-parse the
 # unchanged queries of a large pipeline: parsing is most of validation's time. The result
-# depends only on the text and the dialect (sqlglot is fixed for the process); bounded so a
-# long-running editor keeps a steady size.
-ANALYSIS_CACHE_SIZE = 4096
+# depends only on the text and the dialect (sqlglot is fixed for the process). Bounded in
+# entries and in the length of a query kept, so a long-running editor fed hostile bodies holds
+# at most ~32 MB of query text; longer queries are rare and parsed every time.
+ANALYSIS_CACHE_SIZE = 2048
+MAX_CACHED_QUERY_CHARS = 16_384
+
+
+def query_analysis(sql: str, dialect: str) -> QueryAnalysis:
+    if len(sql) > MAX_CACHED_QUERY_CHARS:
+        return analyse_query.__wrapped__(sql, dialect)
+    return analyse_query(sql, dialect)
 
 
 @functools.lru_cache(maxsize=ANALYSIS_CACHE_SIZE)

@@ -19,7 +19,7 @@ from jimu.ui_plugin.workspace import PipelineStore
 NASTY = [
     "..", ".", "../x", "..%2fx", "../../etc/passwd", "/etc/passwd", "a/../b", "\\..\\x", "C:\\x", "a\0b", "\0",
     "con", "CON", "nul", "aux", "prn", "com1", "LPT9", "com0", "a\n", " a", "a ", "ａ", "é", "a\u202eb",
-    "a\u200bb", "\ud800", "A", "-a", "_a", "a" * 64, "a.json", "a:b", "~a", "$a",
+    "a\u200bb", "\ud800", "/", "a/", "A", "-a", "_a", "a" * 64, "a.json", "a:b", "~a", "$a",
 ]
 
 # Texts made of the characters paths are attacked with, mixed with valid id characters.

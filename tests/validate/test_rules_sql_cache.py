@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jimu.validate import validate_pipeline
-from jimu.validate.rules_sql import ANALYSIS_CACHE_SIZE, analyse_query
+from jimu.validate.rules_sql import ANALYSIS_CACHE_SIZE, MAX_CACHED_QUERY_CHARS, analyse_query, query_analysis
 
 FRAGMENTS = [
     "SELECT", "*", "a", "b.c", "FROM", "t", "u", "WHERE", ":p", "?", "=", "1", "'x'", ",", "(", ")", "JOIN",
@@ -50,3 +50,8 @@ def test_revalidation_after_an_edit_parses_only_the_changed_query(catalog, examp
 
 def test_the_cache_is_bounded():
     assert analyse_query.cache_info().maxsize == ANALYSIS_CACHE_SIZE
+    long_query = "SELECT 1 AS x" + " " * MAX_CACHED_QUERY_CHARS
+    before = analyse_query.cache_info()
+    assert query_analysis(long_query, "duckdb") == query_analysis("SELECT 1 AS x", "duckdb")
+    after = analyse_query.cache_info()
+    assert after.misses + after.hits == before.misses + before.hits + 1  # only the short one went through the cache

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
+import threading
 
 from fastapi import APIRouter, Depends, Header, Response
 
@@ -30,9 +30,19 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
     router = APIRouter(tags=["pipelines"])
     store = services.store
 
-    @functools.lru_cache(maxsize=VALIDITY_CACHE)
-    def validates(etag: str, data: bytes) -> bool:
-        return validate_pipeline_json(data, services.catalog()).ok
+    validity: dict[str, bool] = {}  # etag -> validates; keyed by the hash, never by the bytes
+    validity_lock = threading.Lock()
+
+    def validates(found: StoredPipeline) -> bool:
+        with validity_lock:
+            known = validity.get(found.etag)
+        if known is None:
+            known = validate_pipeline_json(found.data, services.catalog()).ok
+            with validity_lock:
+                if len(validity) >= VALIDITY_CACHE:
+                    validity.pop(next(iter(validity)))  # the oldest
+                validity[found.etag] = known
+        return known
 
     def summary(found: StoredPipeline) -> PipelineSummary:
         common = {"id": found.id, "modified": found.modified, "etag": found.etag}
@@ -45,7 +55,7 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
         nodes = raw.get("nodes")
         return PipelineSummary(
             **common, title=_text(raw.get("title")), description=_text(raw.get("description")),
-            nodes=len(nodes) if isinstance(nodes, list) else 0, valid=validates(found.etag, found.data),
+            nodes=len(nodes) if isinstance(nodes, list) else 0, valid=validates(found),
         )
 
     @router.get("/pipelines", name="list_pipelines", responses=error_responses(500))
