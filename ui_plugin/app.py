@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
@@ -27,8 +29,18 @@ write (409) adds `current_etag` and `document`."""
 
 def create_app(config: UiConfig) -> FastAPI:
     # No slash redirects: an API answers the URL it was sent, or says what is wrong with it.
-    app = FastAPI(title="Jimu editor API", version="1", description=ERROR_SHAPE, redirect_slashes=False)
     services = EditorServices(config)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        services.warm_up()  # Airflow runs a mounted app's lifespan too
+        try:
+            yield
+        finally:
+            services.close()
+
+    app = FastAPI(title="Jimu editor API", version="1", description=ERROR_SHAPE, redirect_slashes=False,
+                  lifespan=lifespan)
     app.state.services = services
     read = list(config.read_dependencies)
     if config.token:
@@ -51,7 +63,7 @@ def create_app(config: UiConfig) -> FastAPI:
     api.include_router(pipelines_router(services, write))
     api.include_router(deploy_router(services, write))
     api.include_router(checks_router(services))
-    api.include_router(runs_router(config))
+    api.include_router(runs_router(services.runs, services.store))
     app.include_router(api)
     mount_front_end(app)
 

@@ -44,6 +44,8 @@ def register(sub) -> None:
                    help=f"require `Authorization: Bearer TOKEN` on every API call (default ${TOKEN_ENV})")
     p.add_argument("--dags-folder", type=Path, default=None,
                    help="where deploy writes DAG files (default: deploy is off)")
+    p.add_argument("--no-runner", action="store_true",
+                   help="run each pipeline in a fresh process (slow start) instead of the warm runner")
     p.set_defaults(run=run_ui)
 
 
@@ -73,7 +75,8 @@ def run_ui(args) -> int:
     workspace.mkdir(parents=True, exist_ok=True)
     config = UiConfig(workspace=workspace, token=token,
                       dags_folder=args.dags_folder.absolute() if args.dags_folder else None,
-                      component_dirs=tuple(Path(d) for d in getattr(args, "components", [])))
+                      component_dirs=tuple(Path(d) for d in getattr(args, "components", [])),
+                      warm_runs=not args.no_runner, start_runner=not args.no_runner)
     app = create_app(config)
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}/"
@@ -81,6 +84,8 @@ def run_ui(args) -> int:
     print(f"  workspace: {workspace}")
     if token:
         print("  every API call needs `Authorization: Bearer <token>`")
+    if not args.no_runner:
+        print("  runs: the warm runner of this Jimu home (started now if none is up; stopped on exit if started here)")
     sys.stdout.flush()
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

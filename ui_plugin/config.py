@@ -34,3 +34,8 @@ class UiConfig:
     component_dirs: Sequence[Path] = field(default_factory=tuple)
     # Where `?profile=<name>` finds `<name>.yaml` besides the built-in local and kubernetes profiles.
     profiles_dir: Path | None = None
+    # Runs go to the home's warm runner (started on first use, ~10 s once; then a run starts in
+    # well under a second). False: one fresh `python -m jimu.run.execute` process per run.
+    warm_runs: bool = True
+    # Start the runner when the app starts (jimu ui, the Airflow plugin), not at the first run.
+    start_runner: bool = False

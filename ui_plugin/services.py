@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -11,10 +12,13 @@ from jimu.errors import SpecError
 from jimu.paths import REPO_ROOT
 from jimu.refs import Grammar
 from jimu.registry.store import INDEX_FILE, CatalogStore
+from jimu.run.service import ColdExecutor, RunService, WarmExecutor
 from jimu.ui_plugin.config import UiConfig
 from jimu.ui_plugin.errors import ApiError, IssueBody
 from jimu.ui_plugin.ids import checked_id, inside
 from jimu.ui_plugin.workspace import PipelineStore
+
+logger = logging.getLogger(__name__)
 
 PROFILE_NAME = Grammar(
     r"[a-z][a-z0-9_-]{0,62}", "profile name",
@@ -39,6 +43,16 @@ class EditorServices:
         self._catalog: ComponentCatalog | None = None
         self._catalog_version: tuple | None = None
         self._catalog_lock = threading.Lock()
+        self.runs = RunService(WarmExecutor() if config.warm_runs else ColdExecutor())
+
+    def warm_up(self) -> None:
+        """Start the home's runner in the background, so the first run does not pay its start-up."""
+        if self.config.start_runner and isinstance(self.runs.executor, WarmExecutor):
+            threading.Thread(target=_start_runner_quietly, args=(self.runs.executor,), daemon=True,
+                             name="jimu-runner-warm-up").start()
+
+    def close(self) -> None:
+        self.runs.close()
 
     def catalog(self) -> ComponentCatalog:
         """The published components: the built-ins are published on first use (~100 ms), and the
@@ -66,3 +80,10 @@ class EditorServices:
         except SpecError as exc:
             raise ApiError(422, f"profile {name!r} is broken: {exc.issues[0].message}",
                            "fix the profile YAML", issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
+
+
+def _start_runner_quietly(executor: WarmExecutor) -> None:
+    try:
+        executor.client()
+    except OSError as exc:  # the first run tries again and reports it
+        logger.warning("jimu: the warm runner did not start: %s", exc)

@@ -76,11 +76,31 @@ class WarmExecutor:
 
     def __init__(self, home: Path | None = None):
         self.home = home
+        self.started = None  # the runner this executor started, stopped by close()
+        self._lock = threading.Lock()
+
+    def client(self):
+        """The home's runner; started (and waited for) when none is up."""
+        from jimu.run.runner_protocol import RunnerClient, start_runner
+
+        with self._lock:
+            client = RunnerClient.connect(self.home)
+            if client is None:
+                client = self.started = start_runner(self.home)
+            return client
+
+    def close(self) -> None:
+        """Stop the runner this executor started (one started by `jimu runner start` stays)."""
+        with self._lock:
+            started, self.started = self.started, None
+        if started is not None:
+            try:
+                started.shutdown()
+            except OSError:
+                pass
 
     def submit(self, folder: Path) -> tuple:
-        from jimu.run.runner_protocol import ensure_runner
-
-        client = ensure_runner(self.home)
+        client = self.client()
         return client, client.execute(folder)
 
     def stop(self, handle: tuple) -> None:
@@ -174,6 +194,12 @@ class RunService:
             elif self.queue.remove(run_id, waiting_only=True):
                 _end_run(folder, "stopped", "stopped before it started")
         return read_state(folder)
+
+    def close(self) -> None:
+        """Let go of the executor's resources (a warm runner it started); queued runs stay queued."""
+        close = getattr(self.executor, "close", None)
+        if close is not None:
+            close()
 
     def get(self, run_id: str) -> dict:
         return read_state(run_folder(run_id, self.root))

@@ -85,6 +85,7 @@ def server_env(root: Path, plugins_folder: Path | None = None) -> dict[str, str]
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
             "AIRFLOW__API_AUTH__JWT_SECRET": "jimu-plugin-tests-only",
             "AIRFLOW__JIMU__WORKSPACE": str(root / "workspace"),
+            "AIRFLOW__JIMU__WARM_RUNS": "False",  # these tests start no runs: no runner to start and stop
             "DO_NOT_TRACK": "1",
             "SCARF_NO_ANALYTICS": "1",
             "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False",

@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+from jimu.run.runner_protocol import RunnerClient, pid_alive
 from tests.ui_plugin.live import free_port, wait_until_up
 
 
@@ -21,14 +22,16 @@ def ui_env(tmp_path):
     return env
 
 
-def start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "jimu.cli", "ui", *args], env=env,
+def start(args: list[str], env: dict, runner: bool = False) -> subprocess.Popen:
+    """`jimu ui` as a real process; without `runner`, runs would be cold (no runner to wait for)."""
+    extra = [] if runner else ["--no-runner"]
+    return subprocess.Popen([sys.executable, "-m", "jimu.cli", "ui", *args, *extra], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def stop(process: subprocess.Popen) -> str:
     process.terminate()
-    out, _ = process.communicate(timeout=20)
+    out, _ = process.communicate(timeout=60)
     return out
 
 
@@ -37,7 +40,8 @@ def test_serves_the_api_and_the_placeholder_page(ui_env, tmp_path):
     opened = tmp_path / "opened.txt"
     ui_env["BROWSER"] = f"{shlex.quote(sys.executable)} -c " + shlex.quote(
         f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])") + " %s"
-    process = start(["--port", str(port), "--open"], ui_env)
+    process = start(["--port", str(port), "--open"], ui_env, runner=True)
+    runner_pid = None
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url + "/api/health", process=process)
@@ -53,9 +57,22 @@ def test_serves_the_api_and_the_placeholder_page(ui_env, tmp_path):
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert opened.read_text() == f"http://127.0.0.1:{port}/"
+        # The warm runner starts with the editor, for this home.
+        home = tmp_path / "home"
+        deadline = time.monotonic() + 120
+        while RunnerClient.connect(home) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        runner = RunnerClient.connect(home)
+        assert runner is not None, (home / "runner" / "runner.log").read_text(errors="replace")[-3000:]
+        runner_pid = runner.pid
     finally:
         out = stop(process)
     assert f"http://127.0.0.1:{port}/" in out and str(workspace) in out
+    # ... and stops with it, since the editor started it.
+    deadline = time.monotonic() + 30
+    while pid_alive(runner_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not pid_alive(runner_pid)
 
 
 def test_refuses_a_public_address_without_a_token(ui_env):

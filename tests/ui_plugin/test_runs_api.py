@@ -289,3 +289,25 @@ def test_an_invalid_spec_is_accepted_and_ends_as_a_failed_run_naming_the_problem
     assert state["state"] == "failed" and "nodes" in state["error"] and state["nodes"] == {}
     response = api.get(f"/api/runs/{run_id}/nodes/a/outputs/table")
     assert response.status_code == 404 and "no node" in message(response)
+
+
+def test_editor_runs_are_warm_and_their_outputs_equal_a_cold_run(api, ok_run, tmp_path):
+    """The editor sends runs to the home's warm runner; a cold run of the same spec writes the same bytes."""
+    from jimu.run.runner_protocol import RunnerClient
+    from jimu.run.service import ColdExecutor, RunService
+
+    runner = RunnerClient.connect()
+    assert runner is not None and runner.status()["runs_done"] >= 1
+    warm = api.get(f"/api/runs/{ok_run[0]}").json()
+    cold_runs = RunService(ColdExecutor(), root=tmp_path / "runs")  # its own queue: no run is taken twice
+    cold_id = cold_runs.start(chain(DOUBLE_B), {})
+    assert wait_until(lambda: cold_runs.get(cold_id)["state"] in ("success", "failed", "stopped"), RUN_SECONDS)
+    cold = cold_runs.get(cold_id)
+    assert cold["state"] == "success", cold.get("error")
+
+    def files(data_folder: str) -> dict[str, bytes]:
+        root = Path(data_folder)
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    warm_files, cold_files = files(warm["data_folder"]), files(cold["data_folder"])
+    assert warm_files and warm_files == cold_files

@@ -21,8 +21,10 @@ from jimu.run.records import (
     read_request,
     read_state,
 )
-from jimu.ui_plugin.config import UiConfig
+from jimu.run.service import RunService
 from jimu.ui_plugin.errors import ApiError
+from jimu.ui_plugin.ids import pipeline_id
+from jimu.ui_plugin.workspace import PipelineStore
 
 EVENT_POLL_SECONDS = 0.1
 MAX_PREVIEW_ROWS = 1000
@@ -91,14 +93,9 @@ class OutputPreview(BaseModel):
     metrics: dict[str, Any] | None
 
 
-def runs_router(config: UiConfig, service=None) -> APIRouter:
-    """The /runs routes; `service` defaults to a RunService over $JIMU_HOME/runs with cold runs."""
+def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
+    """The /runs routes over a run service (warm or cold) and the workspace's pipelines."""
     router = APIRouter(prefix="/runs", tags=["runs"])
-    runs = service
-    if runs is None:
-        from jimu.run.service import RunService
-
-        runs = RunService()
 
     def existing_run(run_id: str) -> Path:
         try:
@@ -113,7 +110,7 @@ def runs_router(config: UiConfig, service=None) -> APIRouter:
         if (body.pipeline is None) == (body.spec is None):
             raise ApiError(400, "give either 'pipeline' (a workspace pipeline id) or 'spec' (an inline spec)",
                            "send {\"pipeline\": \"<id>\"} for a saved pipeline, or {\"spec\": {...}} for an unsaved one")
-        spec, source = (body.spec, None) if body.spec is not None else _workspace_pipeline(config, body.pipeline)
+        spec, source = (body.spec, None) if body.spec is not None else _workspace_pipeline(store, body.pipeline)
         return RunStarted(run_id=runs.start(spec, body.params, source))
 
     @router.get("")
@@ -213,19 +210,13 @@ def _port_folder(folder: Path, node: str, port: str) -> Path:
     return port_folder
 
 
-def _workspace_pipeline(config: UiConfig, pipeline: str) -> tuple[dict, str]:
+def _workspace_pipeline(store: PipelineStore, pipeline: str) -> tuple[dict, str]:
     """A workspace pipeline's spec and its file name; 404 when there is none, 400 when it is not JSON."""
     from jimu.errors import SpecError
     from jimu.validate import parse_pipeline_json
 
-    if not PIPELINE_ID.accepts(pipeline):
-        raise ApiError(400, f"pipeline {pipeline[:80]!r} is not a pipeline id", PIPELINE_ID.hint)
-    root = Path(config.workspace).resolve()
-    path = (root / f"{pipeline}.json").resolve()
-    if path.parent != root or not path.is_file():
-        raise ApiError(404, f"no pipeline {pipeline!r} in the workspace",
-                       "GET /api/pipelines lists them; save it first (POST /api/pipelines) or send it inline as `spec`")
+    found = store.read(pipeline_id(pipeline))
     try:
-        return parse_pipeline_json(path.read_bytes(), source=path.name), path.name
+        return parse_pipeline_json(found.data, source=f"{found.id}.json"), f"{found.id}.json"
     except SpecError as exc:
         raise ApiError(400, str(exc), "fix the file, or save the pipeline again from the editor") from None
