@@ -39,3 +39,5 @@ class UiConfig:
     warm_runs: bool = True
     # Start the runner when the app starts (jimu ui, the Airflow plugin), not at the first run.
     start_runner: bool = False
+    # What executes runs (a jimu.run.service.Executor); None: warm or cold as `warm_runs` says.
+    run_executor: Any = None

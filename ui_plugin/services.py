@@ -43,7 +43,8 @@ class EditorServices:
         self._catalog: ComponentCatalog | None = None
         self._catalog_version: tuple | None = None
         self._catalog_lock = threading.Lock()
-        self.runs = RunService(WarmExecutor() if config.warm_runs else ColdExecutor())
+        executor = config.run_executor or (WarmExecutor() if config.warm_runs else ColdExecutor())
+        self.runs = RunService(executor)
 
     def warm_up(self) -> None:
         """Start the home's runner in the background, so the first run does not pay its start-up."""

@@ -22,7 +22,7 @@ from jimu.run.records import (
     read_state,
 )
 from jimu.run.service import RunService
-from jimu.ui_plugin.errors import ApiError
+from jimu.ui_plugin.errors import ApiError, error_responses
 from jimu.ui_plugin.ids import pipeline_id
 from jimu.ui_plugin.workspace import PipelineStore
 
@@ -105,7 +105,7 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
 
     Run = Annotated[Path, Depends(existing_run)]
 
-    @router.post("", status_code=202)
+    @router.post("", name="start_run", status_code=202, responses=error_responses(400, 404, 413, 422, 500))
     def start_run(body: StartRun) -> RunStarted:
         if (body.pipeline is None) == (body.spec is None):
             raise ApiError(400, "give either 'pipeline' (a workspace pipeline id) or 'spec' (an inline spec)",
@@ -113,17 +113,18 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
         spec, source = (body.spec, None) if body.spec is not None else _workspace_pipeline(store, body.pipeline)
         return RunStarted(run_id=runs.start(spec, body.params, source))
 
-    @router.get("")
+    @router.get("", name="list_runs", responses=error_responses(400, 422, 500))
     def list_runs(pipeline: str | None = None) -> list[RunState]:
         if pipeline is not None and not PIPELINE_ID.accepts(pipeline):
             raise ApiError(400, f"pipeline {pipeline[:80]!r} is not a pipeline id", PIPELINE_ID.hint)
         return runs.list(pipeline)
 
-    @router.get("/{run_id}")
+    @router.get("/{run_id}", name="get_run", responses=error_responses(404, 500))
     def get_run(folder: Run) -> RunState:
         return read_state(folder)
 
-    @router.get("/{run_id}/events", response_class=EventSourceResponse)
+    @router.get("/{run_id}/events", name="run_events", response_class=EventSourceResponse,
+                responses=_json_errors(400, 404, 500))
     async def run_events(
         folder: Run,
         after: Annotated[int, Depends(_last_event_id)],
@@ -146,11 +147,11 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
                 continue
             await anyio.sleep(EVENT_POLL_SECONDS)
 
-    @router.post("/{run_id}/stop")
+    @router.post("/{run_id}/stop", name="stop_run", responses=error_responses(404, 500))
     def stop_run(folder: Run) -> RunState:
         return runs.stop(folder.name)
 
-    @router.post("/{run_id}/rerun", status_code=202)
+    @router.post("/{run_id}/rerun", name="rerun", status_code=202, responses=error_responses(400, 404, 413, 422, 500))
     def rerun(folder: Run, body: Rerun) -> RunStarted:
         from jimu.run.rerun import RerunRefused
 
@@ -160,7 +161,8 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
             raise ApiError(400, str(exc), "rerun from a node of the earlier run whose upstream outputs exist, "
                            "or start a new run") from None
 
-    @router.get("/{run_id}/nodes/{node}/outputs/{port}")
+    @router.get("/{run_id}/nodes/{node}/outputs/{port}", name="output_preview",
+                responses=error_responses(404, 422, 500))
     def output_preview(folder: Run, node: str, port: str,
                        limit: Annotated[int, Query(ge=0, le=MAX_PREVIEW_ROWS)] = 50) -> OutputPreview:
         from jimu.run.preview import preview_port
@@ -172,6 +174,12 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
         return preview
 
     return router
+
+
+def _json_errors(*statuses: int) -> dict:
+    """Error responses of a streaming route: JSON, not the stream's own content type."""
+    return {status: {**answer, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+            for status, answer in error_responses(*statuses).items()}
 
 
 def _last_event_id(
