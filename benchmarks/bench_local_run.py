@@ -92,6 +92,14 @@ with DAG(dag_id={dag_id!r}, schedule=None, start_date=datetime.datetime(2025, 1,
 '''
 
 
+def write_noop_component(components: Path) -> None:
+    """The no-op component's folder under `components` (found through $JIMU_COMPONENT_PATH)."""
+    (components / "noop").mkdir(parents=True)
+    (components / "noop" / "component.yaml").write_text(NOOP_YAML, encoding="utf-8")
+    (components / "noop" / "main.py").write_text(NOOP_MAIN, encoding="utf-8")
+    (components / "noop" / "Dockerfile").write_text(NOOP_DOCKERFILE, encoding="utf-8")
+
+
 def chain_spec(n: int) -> dict:
     nodes = [{"id": f"node_{i:03d}", "component": COMPONENT} for i in range(n)]
     edges = [{"from": f"node_{i - 1:03d}.table", "to": f"node_{i:03d}.table"} for i in range(1, n)]
@@ -146,10 +154,7 @@ def main() -> int:
     from jimu.runtime.invocation import resolve_invocation, static_invocation
 
     components = root / "components"
-    (components / "noop").mkdir(parents=True)
-    (components / "noop" / "component.yaml").write_text(NOOP_YAML, encoding="utf-8")
-    (components / "noop" / "main.py").write_text(NOOP_MAIN, encoding="utf-8")
-    (components / "noop" / "Dockerfile").write_text(NOOP_DOCKERFILE, encoding="utf-8")
+    write_noop_component(components)
     pipelines = root / "pipelines"
     pipelines.mkdir()
     logs = root / "logs"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_local_run import NOOP_DOCKERFILE, NOOP_MAIN, NOOP_YAML, Runner, chain_spec, fit
+from bench_local_run import Runner, chain_spec, fit, write_noop_component
 from common import (
     REPO,
     Row,
@@ -45,10 +45,7 @@ def main() -> int:
     print(f"bench_warm_run: {machine_summary()}; {repeat} timed runs per case")
 
     components = root / "components"
-    (components / "noop").mkdir(parents=True)
-    (components / "noop" / "component.yaml").write_text(NOOP_YAML, encoding="utf-8")
-    (components / "noop" / "main.py").write_text(NOOP_MAIN, encoding="utf-8")
-    (components / "noop" / "Dockerfile").write_text(NOOP_DOCKERFILE, encoding="utf-8")
+    write_noop_component(components)
     os.environ["JIMU_COMPONENT_PATH"] = str(components)
     pipelines = root / "pipelines"
     pipelines.mkdir()

@@ -2,7 +2,8 @@
 
 Each node runs in its own process group (its own session), so whatever it starts can be
 stopped with it: on a timeout, on a stop (SIGTERM/SIGINT of `jimu run`, Airflow's on_kill)
-and when the process that started it dies, even by SIGKILL (a small watchdog process notices).
+and when the process that started it dies, even by SIGKILL (a small watchdog process notices;
+for a node forked by a zygote, jimu.run.zygote, the zygote does).
 """
 
 from __future__ import annotations
@@ -166,19 +167,20 @@ class NodeProcess:
         self._child: ZygoteChild | None = None
         self._pidfd = None
         zygote = configured_zygote() if zygote is FROM_ENV else zygote
-        self._watchdog, self._watchdog_pipe = _start_watchdog(grace)
+        self._watchdog = self._watchdog_pipe = None
         try:
             if zygote:
-                self._child = _start_in_zygote(zygote, command, log, env)
+                self._child = _start_in_zygote(zygote, command, log, env, grace)
             if self._child is not None:
-                self.pgid = self._child.pid
+                self.pgid = self._child.pid  # the zygote stops the group if this process dies
             else:
+                self._watchdog, self._watchdog_pipe = _start_watchdog(grace)
                 self.proc = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
                     start_new_session=True,
                 )
                 self.pgid = self.proc.pid
-            os.write(self._watchdog_pipe, f"{self.pgid}\n".encode())
+                os.write(self._watchdog_pipe, f"{self.pgid}\n".encode())
         except BaseException:
             if self.proc is not None or self._child is not None:
                 _signal_group(self.pgid if self._child else self.proc.pid, signal.SIGKILL)
@@ -292,6 +294,8 @@ class NodeProcess:
         return status
 
     def _release_watchdog(self) -> None:
+        if self._watchdog is None:  # started by a zygote, which watches this process instead
+            return
         try:
             os.write(self._watchdog_pipe, b"done")
         except OSError:
@@ -304,10 +308,10 @@ class NodeProcess:
             self._watchdog.wait()
 
 
-def _start_in_zygote(zygote: str, command: list[str], log, env: dict | None) -> ZygoteChild | None:
+def _start_in_zygote(zygote: str, command: list[str], log, env: dict | None, grace: float) -> ZygoteChild | None:
     """The node forked by the zygote, or None (said in the node's log) when it cannot start it there."""
     try:
-        return ZygoteChild(zygote, request_for(command, env), log.fileno())
+        return ZygoteChild(zygote, request_for(command, env, grace), log.fileno())
     except ZygoteUnavailable as exc:
         log.write(f"jimu: {exc}; starting the node as a new process instead\n".encode())
         log.flush()

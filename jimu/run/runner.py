@@ -116,6 +116,11 @@ class Runner:
         import jimu.operators.local_component  # noqa: F401 - what every compiled DAG imports
         from jimu.run import local  # noqa: F401
 
+        try:  # publish the built-ins and read the catalog now rather than in the first run
+            cached_catalog([])
+        except Exception as exc:  # noqa: BLE001 - the first run reports it, to its client
+            log(f"reading the component catalog: {type(exc).__name__}: {exc}")
+
         self.wait_for_zygote()
         # What start-up built lives as long as the process: keep it out of every later collection.
         gc.collect()

@@ -3,14 +3,17 @@
 A fresh `python -m jimu.runtime.entry` spends ~0.8 s importing pandas, pyarrow and duckdb before
 a node does anything. This process imports them once, then forks one child per node. It is
 always spawned fresh, never forked from an Airflow process (threads, SQLite connections), and
-it stays single-threaded, so a fork never copies a lock held by another thread.
+runs no Python threads, so a fork never copies a lock held by another Python thread (native
+libraries' own pools, e.g. OpenBLAS's, handle fork themselves).
 
 Protocol (a unix socket; one connection per node; JSON lines; see jimu.run.zygote_client):
-  request   {"entry": [args of jimu.runtime.entry] | "exec": [command], "env": {...}, "cwd": "..."}
+  request   {"entry": [args of jimu.runtime.entry] | "exec": [command], "env": {...}, "cwd": "...", "grace": s}
             with the node's log file descriptor attached (SCM_RIGHTS): the child's stdout and stderr
   reply     {"pid": N} at once, then {"exit": status} when the child ends (negative: a signal)
-  requester "release" (or closes the connection) once it has cleaned up the child's process group;
-            only then is the child reaped, so its pid (the group id) cannot be reused before.
+  requester "release" once it has cleaned up the child's process group; only then is the child
+            reaped, so its pid (the group id) cannot be reused before. A requester that closes the
+            connection without it died: the zygote stops the group (SIGTERM, "grace" seconds, SIGKILL),
+            which is the watchdog a spawned node gets.
 
 The child calls os.setsid() (its own process group, as a spawned node has), applies the env, cwd
 and log redirection, reseeds `random` and numpy's global RNG, runs the entry's supervise() with
@@ -61,6 +64,14 @@ SQL_DIALECTS = ("duckdb", "sqlite", "postgres", "mysql", "bigquery", "snowflake"
 READY_LINE = "jimu-zygote ready"
 MAX_REQUEST_BYTES = 4 << 20
 ENTRY_MODULE = "jimu.runtime.entry"
+DEFAULT_GRACE_SECONDS = 5.0
+
+
+def signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def preload() -> None:
@@ -169,11 +180,12 @@ def run_child(request: dict, log_fd: int | None, inherited: list[int]) -> None:
 class Child:
     """A forked node as the zygote sees it: its requester's connection and its exit status."""
 
-    def __init__(self, pid: int, conn: socket.socket):
-        self.pid, self.conn = pid, conn
+    def __init__(self, pid: int, conn: socket.socket, grace: float):
+        self.pid, self.conn, self.grace = pid, conn, grace
         self.pidfd = os.pidfd_open(pid)
         self.status: int | None = None
         self.released = False
+        self.kill_at: float | None = None  # its requester died: SIGKILL for the group then
 
 
 class Zygote:
@@ -195,13 +207,17 @@ class Zygote:
         finally:
             os.umask(old)
         self.server.listen(64)
+        self.socket_inode = os.stat(self.path).st_ino
         self.selector.register(self.server, selectors.EVENT_READ, ("accept", None))
         if self.watch_parent:  # stdin is a pipe from the runner: EOF when the runner ends
             self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, ("parent", None))
 
     def serve(self) -> None:
         while self.running or self.children:
-            for key, _ in self.selector.select(timeout=1.0):
+            self._kill_orphaned_groups()
+            deadlines = [child.kill_at for child in self.children.values() if child.kill_at is not None]
+            timeout = max(0.0, min([1.0, *(at - time.monotonic() for at in deadlines)]))
+            for key, _ in self.selector.select(timeout=timeout):
                 what, child = key.data
                 if what == "accept":
                     self._accept()
@@ -214,18 +230,18 @@ class Zygote:
                     self._from_requester(child)
 
     def _shut_down(self) -> None:
-        """The runner is gone: serve no more; children are stopped by their requesters' watchdogs."""
+        """The runner is gone: serve no more. Children still report to their requesters (if any are
+        left: a dead requester's watchdog stops its node) and the zygote exits after the last one."""
         self.running = False
         for sock_key in list(self.selector.get_map().values()):
             if sock_key.data[0] in ("accept", "parent"):
                 self.selector.unregister(sock_key.fileobj)
         self.server.close()
         try:
-            os.unlink(self.path)
+            if os.stat(self.path).st_ino == self.socket_inode:  # not a successor's socket at the same path
+                os.unlink(self.path)
         except OSError:
             pass
-        for child in self.children.values():
-            child.released = True  # nobody will release them: reap as they end
 
     def _accept(self) -> None:
         conn, _ = self.server.accept()
@@ -255,7 +271,7 @@ class Zygote:
             run_child(request, log_fd, self._own_fds(conn))
         if log_fd is not None:
             os.close(log_fd)
-        child = Child(pid, conn)
+        child = Child(pid, conn, float(request.get("grace") or DEFAULT_GRACE_SECONDS))
         self.children[pid] = child
         self._reply(conn, {"pid": pid})
         self.selector.register(child.pidfd, selectors.EVENT_READ, ("exited", child))
@@ -283,10 +299,26 @@ class Zygote:
             data = child.conn.recv(4096)
         except OSError:
             data = b""
-        if not data or b"release" in data:
+        if data and b"release" in data:
             child.released = True
             self.selector.unregister(child.conn)
             self._maybe_reap(child)
+        elif not data:
+            # The requester died before it cleaned up (even by SIGKILL): stop the node's whole group
+            # as its watchdog would: SIGTERM now, SIGKILL after the grace period. The child stays
+            # unreaped until then, so its pid (the group id) cannot be reused meanwhile.
+            self.selector.unregister(child.conn)
+            signal_group(child.pid, signal.SIGTERM)
+            child.kill_at = time.monotonic() + child.grace
+
+    def _kill_orphaned_groups(self) -> None:
+        now = time.monotonic()
+        for child in list(self.children.values()):
+            if child.kill_at is not None and now >= child.kill_at:
+                signal_group(child.pid, signal.SIGKILL)
+                child.kill_at = None
+                child.released = True
+                self._maybe_reap(child)
 
     def _maybe_reap(self, child: Child) -> None:
         if child.status is None or not child.released:

@@ -23,14 +23,14 @@ def configured_zygote() -> str | None:
     return os.environ.get(ZYGOTE_ENV) or None
 
 
-def request_for(command: list[str], env: dict | None) -> dict:
+def request_for(command: list[str], env: dict | None, grace: float = 5.0) -> dict:
     """`python -m jimu.runtime.entry ARGS` with this Python runs in a fork; any other command is exec'd."""
     command = [str(part) for part in command]
     if len(command) >= 3 and command[0] == sys.executable and tuple(command[1:3]) == ENTRY_PREFIX:
         body = {"entry": command[3:]}
     else:
         body = {"exec": command}
-    return {**body, "env": dict(os.environ if env is None else env), "cwd": os.getcwd()}
+    return {**body, "env": dict(os.environ if env is None else env), "cwd": os.getcwd(), "grace": grace}
 
 
 class ZygoteChild:
