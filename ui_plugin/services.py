@@ -7,11 +7,11 @@ import threading
 from pathlib import Path
 
 from jimu.catalog import ComponentCatalog
+from jimu.catalog_cache import cached_catalog
 from jimu.compile.profile import BUILTIN_PROFILES, DeploymentProfile, load_profile
 from jimu.errors import SpecError
 from jimu.paths import REPO_ROOT
 from jimu.refs import Grammar
-from jimu.registry.store import INDEX_FILE, CatalogStore
 from jimu.run.service import ColdExecutor, RunService, WarmExecutor
 from jimu.ui_plugin.config import UiConfig
 from jimu.ui_plugin.errors import ApiError, IssueBody
@@ -26,23 +26,12 @@ PROFILE_NAME = Grammar(
 )
 
 
-def _index_version(store: CatalogStore) -> tuple | None:
-    try:
-        found = (store.root / INDEX_FILE).stat()
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size, found.st_ino
-
-
 class EditorServices:
     def __init__(self, config: UiConfig):
         self.config = config
         self.store = PipelineStore(config.workspace)
         self.store.sweep_temp_files()
         self.profiles_dir = config.profiles_dir or REPO_ROOT / "profiles"
-        self._catalog: ComponentCatalog | None = None
-        self._catalog_version: tuple | None = None
-        self._catalog_lock = threading.Lock()
         executor = config.run_executor or (WarmExecutor() if config.warm_runs else ColdExecutor())
         self.runs = RunService(executor)
 
@@ -57,15 +46,8 @@ class EditorServices:
 
     def catalog(self) -> ComponentCatalog:
         """The published components: the built-ins are published on first use (~100 ms), and the
-        catalog is read again when the store's index changes (`jimu components publish` meanwhile)."""
-        with self._catalog_lock:
-            store = CatalogStore()
-            if self._catalog is None:
-                self._catalog = ComponentCatalog.from_dirs([Path(d) for d in self.config.component_dirs], store)
-                self._catalog_version = _index_version(store)
-            elif (version := _index_version(store)) != self._catalog_version:
-                self._catalog, self._catalog_version = ComponentCatalog.from_store(store), version
-            return self._catalog
+        catalog is read again when a source folder or the store's index changes."""
+        return cached_catalog(tuple(Path(d) for d in self.config.component_dirs))
 
     def profile(self, name: str) -> DeploymentProfile:
         """A built-in profile, or `<profiles dir>/<name>.yaml`; a name never becomes another path."""

@@ -164,11 +164,11 @@ def execute_request(folder: Path | str) -> int:
 def _execute(request: dict, recorder: RunRecorder) -> tuple[str, str | None]:
     import json
 
-    from jimu.catalog import ComponentCatalog
+    from jimu.catalog_cache import cached_catalog
     from jimu.run.local import run_pipeline_locally
     from jimu.validate import validate_pipeline_json
 
-    catalog = ComponentCatalog.from_dirs()  # as `jimu run` builds it: built-ins, $JIMU_COMPONENT_PATH, the store
+    catalog = cached_catalog()  # as `jimu run` builds it: built-ins, $JIMU_COMPONENT_PATH, the store
     report = validate_pipeline_json(json.dumps(request["spec"]), catalog)
     if not report.ok:
         issues = [str(issue) for issue in report.issues if issue.severity == "error"]

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jimu.catalog_cache import cached_catalog
 from jimu.files import write_atomically
 from jimu.home import jimu_home
 from jimu.run.runner_protocol import (
@@ -117,7 +118,7 @@ class Runner:
         from jimu.run import local  # noqa: F401
 
         try:  # publish the built-ins and read the catalog now rather than in the first run
-            cached_catalog([])
+            cached_catalog()
         except Exception as exc:  # noqa: BLE001 - the first run reports it, to its client
             log(f"reading the component catalog: {type(exc).__name__}: {exc}")
 
@@ -334,7 +335,6 @@ class Runner:
         with job_environment(job.request) as stream:
             if job.conn is not None:
                 stream.to(job.conn)
-            set_per_run_state(job)
             self.interruptible = True
             try:
                 code = run_job_in_this_process(job.request) if job.kind == "run" else execute_job(job.request["folder"])
@@ -391,37 +391,6 @@ def close_connection(conn: socket.socket) -> None:
     conn.close()
 
 
-def set_per_run_state(job: Job) -> None:
-    """What a long-lived process must reset before each run (see the module docstring)."""
-    from airflow import settings
-    from airflow.configuration import conf
-
-    from jimu.home import jimu_home as home
-
-    spec_id = _pipeline_id(job.request)
-    folder = str(home() / "compiled" / spec_id) if spec_id else settings.DAGS_FOLDER
-    settings.DAGS_FOLDER = folder
-    conf.set("core", "dags_folder", folder)
-
-
-def _pipeline_id(request: dict) -> str | None:
-    """The pipeline's id, to point DAGS_FOLDER at its folder before anything is compiled; None if unknown."""
-    try:
-        if isinstance(request.get("file"), str):
-            path = Path(request["file"])
-            if not path.is_absolute():
-                path = Path(request.get("cwd") or ".") / path
-            raw = json.loads(path.read_bytes())
-        else:
-            raw = request["spec"] if isinstance(request["spec"], dict) else json.loads(request["spec"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    from jimu.refs import IDENTIFIER
-
-    pipeline_id = raw.get("id") if isinstance(raw, dict) else None
-    return pipeline_id if IDENTIFIER.accepts(pipeline_id) else None
-
-
 def run_job_in_this_process(request: dict) -> int:
     """A `run` job: what `jimu run` does, printing the same lines (they reach the client)."""
     from jimu.cli import reporting_errors, run_and_report
@@ -440,37 +409,6 @@ def run_job_in_this_process(request: dict) -> int:
     except Exception:  # noqa: BLE001 - a bug must not end the runner: say it to the client
         traceback.print_exc()
         return 1
-
-
-_CATALOGS: dict = {}
-
-
-def cached_catalog(dirs: list[Path]):
-    """ComponentCatalog.from_dirs(dirs), reused while no source folder and not the store's index changed."""
-    from jimu.catalog import ComponentCatalog, source_folders
-    from jimu.registry.store import INDEX_FILE, CatalogStore
-
-    store = CatalogStore()
-    folders = [Path(folder).resolve() for folder in source_folders(dirs)]
-    key = (str(store.root), tuple(map(str, folders)))
-    stamp = [_stamp(store.root / INDEX_FILE)]
-    for folder in folders:
-        stamp += [(str(path), _stamp(path)) for path in sorted(folder.rglob("*"))]
-    cached = _CATALOGS.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    catalog = ComponentCatalog.from_dirs(dirs, store)
-    stamp[0] = _stamp(store.root / INDEX_FILE)  # publishing may have written it
-    _CATALOGS[key] = (stamp, catalog)
-    return catalog
-
-
-def _stamp(path: Path):
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def run_spec_and_report(request: dict, catalog, verbose: bool) -> int:

@@ -1,0 +1,43 @@
+"""One catalog per long-lived process (the warm runner, the editor), read again only when it changed.
+
+`ComponentCatalog.from_dirs` publishes the source folders and reads the store: ~100 ms that a
+process serving many runs or requests should pay once, yet a component edited in a source
+folder, or published by `jimu components publish` meanwhile, must show at the next use.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from jimu.catalog import ComponentCatalog, source_folders
+from jimu.registry.store import INDEX_FILE, CatalogStore
+
+_CATALOGS: dict = {}
+_LOCK = threading.Lock()
+
+
+def cached_catalog(dirs: list[Path] | tuple[Path, ...] = ()) -> ComponentCatalog:
+    """ComponentCatalog.from_dirs(dirs), reused while no source file and not the store's index changed."""
+    store = CatalogStore()
+    folders = [Path(folder).resolve() for folder in source_folders(list(dirs))]
+    key = (str(store.root), tuple(map(str, folders)))
+    with _LOCK:
+        stamp = [_stamp(store.root / INDEX_FILE)]
+        for folder in folders:
+            stamp += [(str(path), _stamp(path)) for path in sorted(folder.rglob("*"))]
+        cached = _CATALOGS.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        catalog = ComponentCatalog.from_dirs(list(dirs), store)
+        stamp[0] = _stamp(store.root / INDEX_FILE)  # publishing may have written it
+        _CATALOGS[key] = (stamp, catalog)
+        return catalog
+
+
+def _stamp(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
