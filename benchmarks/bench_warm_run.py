@@ -4,17 +4,22 @@ Both sides are `python -m jimu.cli run FILE` in a fresh process, as a user types
 home: with a runner up it runs there (warm), `--cold` runs in the process itself (today's path).
 Cases, interleaved warm/cold:
   wine:     the 4-node wine example end to end;
+  api:      the same, started over the editor API (`POST /api/runs`, then its SSE stream to the
+            run's last event), as the editor does it; against the same cold `jimu run`;
   chains:   N chained no-op nodes (N = 1, 5, 10): fixed cost and per-node cost (least-squares fit);
   memory:   the runner's RSS after 100 runs of a 1-node pipeline, against its RSS after the first.
-Goals (issue 8): wine under 1.5 s warm; fixed cost under 0.5 s; per-node cost under 150 ms.
+Goals (issue 8): wine under 1.5 s warm (over the API too); fixed cost under 0.5 s; per-node cost under 150 ms.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,6 +82,12 @@ def main() -> int:
         rows.append(Row("warm_run", "wine example, end to end", wine_warm, wine_cold, baseline_name="cold jimu run",
                         goal=f"< {GOAL_WINE:g} s", ok=wine_warm < GOAL_WINE))
 
+        section("wine example, started over the editor API and followed by SSE")
+        with editor_api(root) as api:
+            over_api = [api_run(api) for _ in range(repeat)]
+        rows.append(Row("warm_run", "wine over the API (POST + SSE to the end)", median(over_api), wine_cold,
+                        baseline_name="cold jimu run", goal=f"< {GOAL_WINE:g} s", ok=median(over_api) < GOAL_WINE))
+
         section(f"no-op chains of {sizes} nodes")
         cases = {}
         for n in sizes:
@@ -114,6 +125,54 @@ def main() -> int:
     for failure in commands.failures:
         print(f"FAILED: {failure}")
     return 1 if commands.failures else 0
+
+
+@contextmanager
+def editor_api(root: Path):
+    """The editor app on a loopback port, with wine_quality in its workspace; runs go to the runner."""
+    import httpx
+    import uvicorn
+
+    from jimu.ui_plugin.app import create_app
+    from jimu.ui_plugin.config import UiConfig
+
+    workspace = root / "workspace"
+    workspace.mkdir(exist_ok=True)
+    (workspace / "wine_quality.json").write_bytes(WINE.read_bytes())
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(UiConfig(workspace=workspace)), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def api_run(api) -> float:
+    """Seconds from POST /api/runs to the run's last SSE event; fails loudly unless the run succeeded."""
+    started = time.perf_counter()
+    run_id = api.post("/api/runs", json={"pipeline": "wine_quality"}).json()["run_id"]
+    last = None
+    with api.stream("GET", f"/api/runs/{run_id}/events") as response:
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                event = json.loads(line[5:])
+                if event.get("type") == "run" and event.get("state") in ("success", "failed", "stopped"):
+                    last = event
+                    break
+    seconds = time.perf_counter() - started
+    if last is None or last["state"] != "success":
+        raise SystemExit(f"the run over the API did not succeed: {last}")
+    print(f"   api run {run_id}: {seconds:.2f} s", flush=True)
+    return seconds
 
 
 if __name__ == "__main__":
