@@ -7,7 +7,8 @@ forks nodes with pandas & co already imported. Each job is the same run_pipeline
 (`dag.test()`) as a cold run, so outputs, states and logs are the same.
 
 One job at a time (a queue): the progress file's env var, the fd redirection of Airflow's output,
-the working directory and GC thresholds are process-wide. Protocol: jimu.run.runner_protocol.
+the working directory and GC thresholds are process-wide. Protocol: jimu.run.runner_protocol;
+what one job does: jimu.run.runner_jobs.
 
 What the runner does between jobs, found by prototypes:
 - airflow.settings.DAGS_FOLDER is read once at import: set per run (else "dag is not serialized");
@@ -30,16 +31,15 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 import uuid
 from collections import OrderedDict, deque
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jimu.catalog_cache import cached_catalog
 from jimu.files import write_atomically
 from jimu.home import jimu_home
+from jimu.run.runner_jobs import execute_job, job_environment, run_job_in_this_process
 from jimu.run.runner_protocol import (
     ALREADY_RUNNING_EXIT,
     LineReader,
@@ -55,8 +55,6 @@ RECYCLE_RUNS = int(os.environ.get("JIMU_RUNNER_RECYCLE_RUNS", "500"))
 RECYCLE_RSS_BYTES = int(os.environ.get("JIMU_RUNNER_RECYCLE_RSS_MB", "2048")) << 20
 FINISHED_JOBS_KEPT = 1000
 JIMU_CODE = Path(__file__).resolve().parents[2]
-# Never taken from a client's environment: they are the runner's own.
-RUNNER_ENV_KEYS = ("JIMU_HOME", ZYGOTE_ENV, "JIMU_PROGRESS_FILE")
 
 
 def code_stamp() -> str:
@@ -389,129 +387,6 @@ def close_connection(conn: socket.socket) -> None:
     except OSError:
         pass
     conn.close()
-
-
-def run_job_in_this_process(request: dict) -> int:
-    """A `run` job: what `jimu run` does, printing the same lines (they reach the client)."""
-    from jimu.cli import reporting_errors, run_and_report
-
-    components = [Path(folder) for folder in request.get("components") or []]
-    verbose = bool(request.get("verbose"))
-
-    def run() -> int:
-        catalog = cached_catalog(components)
-        if isinstance(request.get("file"), str):
-            return run_and_report(Path(request["file"]), list(request.get("param_args") or []), catalog, verbose)
-        return run_spec_and_report(request, catalog, verbose)
-
-    try:
-        return reporting_errors(run)
-    except Exception:  # noqa: BLE001 - a bug must not end the runner: say it to the client
-        traceback.print_exc()
-        return 1
-
-
-def run_spec_and_report(request: dict, catalog, verbose: bool) -> int:
-    """A `run` job given the pipeline as JSON (the editor's way)."""
-    from jimu.cli import print_run_summary
-    from jimu.errors import SpecError
-    from jimu.run.local import run_pipeline_locally
-    from jimu.validate import validate_pipeline_json
-
-    spec = request["spec"]
-    data = spec if isinstance(spec, str) else json.dumps(spec)
-    source = request.get("source") if isinstance(request.get("source"), str) else None
-    report = validate_pipeline_json(data, catalog)
-    if not report.ok:
-        raise SpecError(source or "<request>", report.issues)
-    params = request.get("params") if isinstance(request.get("params"), dict) else {}
-    summary = run_pipeline_locally(report.spec, catalog, params, source, quiet_airflow=not verbose)
-    return print_run_summary(summary)
-
-
-def execute_job(folder: str) -> int:
-    """An `execute` job: jimu.run.execute.execute_request(folder), imported by name at call time."""
-    import importlib
-
-    try:
-        execute = importlib.import_module("jimu.run.execute")
-        result = execute.execute_request(Path(folder))
-    except KeyboardInterrupt as exc:
-        return 128 + getattr(exc, "signum", signal.SIGINT)
-    except Exception:  # noqa: BLE001 - recorded in the runner's log; the run record says the rest
-        traceback.print_exc()
-        return 1
-    return result if isinstance(result, int) else 0
-
-
-class OutputStream:
-    """The job's stdout and stderr (fds 1 and 2) as lines to its client, while it runs."""
-
-    def __init__(self):
-        self.conn: socket.socket | None = None
-        self.send_lock = threading.Lock()
-        self.readers: list[threading.Thread] = []
-
-    def to(self, conn: socket.socket) -> None:
-        self.conn = conn
-
-    def follow(self, fd: int, key: str) -> None:
-        thread = threading.Thread(target=self._pump, args=(fd, key), daemon=True)
-        thread.start()
-        self.readers.append(thread)
-
-    def _pump(self, fd: int, key: str) -> None:
-        with os.fdopen(fd, "rb") as pipe:
-            for raw in pipe:
-                line = raw.decode("utf-8", errors="replace").rstrip("\n")
-                if self.conn is None:
-                    continue
-                with self.send_lock:
-                    try:
-                        send_line(self.conn, {key: line})
-                    except OSError:
-                        self.conn = None  # the client went away; the job goes on
-
-    def join(self) -> None:
-        for thread in self.readers:
-            thread.join(timeout=10)
-
-
-@contextmanager
-def job_environment(request: dict):
-    """The client's working directory and environment, and fds 1/2 as pipes to it; all restored after."""
-    saved_env = dict(os.environ)
-    saved_cwd = os.getcwd()
-    client_env = request.get("env") if isinstance(request.get("env"), dict) else None
-    if client_env is not None:
-        keep = {key: saved_env[key] for key in saved_env if key in RUNNER_ENV_KEYS or key.startswith("AIRFLOW")}
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in client_env.items()})
-        os.environ.update(keep)
-    if isinstance(request.get("cwd"), str) and os.path.isdir(request["cwd"]):
-        os.chdir(request["cwd"])
-    stream = OutputStream()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved_fds = os.dup(1), os.dup(2)
-    for target, key in ((1, "out"), (2, "err")):
-        read_end, write_end = os.pipe()
-        os.dup2(write_end, target)
-        os.close(write_end)
-        stream.follow(read_end, key)
-    try:
-        yield stream
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved_fds[0], 1)
-        os.dup2(saved_fds[1], 2)
-        os.close(saved_fds[0])
-        os.close(saved_fds[1])
-        stream.join()
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
 
 
 def warm_execution_api() -> None:
