@@ -1,4 +1,4 @@
-"""What one job of the warm runner (jimu.run.runner) does in its process: the per-run resets, the
+"""What one job of the warm runner (jimu.run.runner) does in its process: the
 client's environment and output, and the `run` and `execute` kinds themselves."""
 
 from __future__ import annotations

@@ -276,3 +276,22 @@ def test_ctrl_c_of_a_warm_jimu_run_stops_its_job_as_in_a_cold_run(runner_home, m
     assert node_line(out, "hang").split()[0] == "failed" and "stopped by SIGINT" in out, out
     assert wait_until(lambda: not marked_processes(mark), 10), marked_processes(mark)
     assert wait_until(lambda: client.status()["running"] is None, 30)
+
+
+def test_execute_jobs_are_waited_for_with_their_exit_code(runner_home):
+    """What the editor's WarmExecutor relies on: `execute` answers at once, `wait` when the run ended."""
+    from jimu.run.records import create_run, read_state
+    from jimu.run.runner_protocol import RunnerError
+
+    home, client = runner_home
+    fails = "def transform(tables, params):\n    raise ValueError('no')\n"
+    codes = {}
+    for name, code in (("waited_ok", ONE_ROW), ("waited_failing", fails)):
+        folder = create_run({"id": name, "nodes": [python_node("only", code)], "edges": []}, {}, root=home / "runs")
+        job = client.execute(folder)
+        assert read_state(folder)["state"] in ("queued", "running")  # execute did not wait
+        codes[name] = (client.wait(job), read_state(folder)["state"])
+        assert client.wait(job) == codes[name][0]  # a job that ended is still known
+    assert codes == {"waited_ok": (0, "success"), "waited_failing": (1, "failed")}
+    with pytest.raises(RunnerError, match="no job"):
+        client.wait("not-a-job")
