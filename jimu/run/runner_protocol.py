@@ -156,9 +156,9 @@ class RunnerClient:
             raise
         return sock, LineReader(sock)
 
-    def ask(self, message: dict) -> dict:
+    def ask(self, message: dict, timeout: float | None = 30.0) -> dict:
         """One request, one answer."""
-        sock, reader = self.request(message)
+        sock, reader = self.request(message, timeout)
         with sock:
             reply = next(reader, None)
         if reply is None:
@@ -176,14 +176,7 @@ class RunnerClient:
 
     def wait(self, job: str) -> int:
         """Block until a job ended; its exit code."""
-        sock, reader = self.request({"kind": "wait", "job": job}, timeout=None)
-        with sock:
-            reply = next(reader, None)
-        if reply is None:
-            raise RunnerError(f"the runner (pid {self.pid}) went away before job {job} ended")
-        if "error" in reply:
-            raise RunnerError(reply["error"])
-        return reply["end"]["exit"]
+        return self.ask({"kind": "wait", "job": job}, timeout=None)["end"]["exit"]
 
     def stop(self, job: str, signal_name: str = "SIGTERM") -> str:
         """Stop a job as SIGTERM (or SIGINT) stops a cold `jimu run`; 'running', 'queued' or 'unknown'."""
