@@ -6,12 +6,12 @@ import argparse
 import gc
 import json
 import os
-import signal
 import sys
 import warnings
 from pathlib import Path
 
-from jimu.errors import Issue, JimuError, SpecError
+from jimu.errors import Issue, SpecError
+from jimu.run.command import display_path, reporting_errors, run_and_report
 
 _DEFAULT_SHOWWARNING = warnings.showwarning
 
@@ -151,25 +151,6 @@ def _dispatch(argv: list[str] | None) -> int:
     return reporting_errors(COMMANDS[args.command] if args.command in COMMANDS else args.run, args)
 
 
-def reporting_errors(command, *args) -> int:
-    """Run a command; a Jimu error, an unreadable file or a stop becomes a message and an exit code."""
-    try:
-        return command(*args)
-    except JimuError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        raise
-    except OSError as exc:  # a file Jimu was pointed at, or its own state, is unreadable
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", signal.SIGINT)
-        print(f"jimu: stopped by {signal.Signals(signum).name}", file=sys.stderr)
-        return 128 + signum
-
-
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     from jimu.registry.store import CatalogWarning
 
@@ -183,14 +164,6 @@ def _catalog(args):
     from jimu.catalog import ComponentCatalog
 
     return ComponentCatalog.from_dirs([Path(d) for d in args.components])
-
-
-def _display_path(path: Path) -> str:
-    """Repository-relative where possible, so generated headers do not depend on the machine."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def cmd_validate(args) -> int:
@@ -221,7 +194,7 @@ def cmd_compile(args) -> int:
     catalog = _catalog(args)
     spec = load_pipeline(args.file, catalog)
     profile = load_profile(args.profile)
-    source = compile_pipeline(spec, catalog, profile, _display_path(args.file))
+    source = compile_pipeline(spec, catalog, profile, display_path(args.file))
     if args.out is None:
         sys.stdout.write(source)
         return 0
@@ -242,43 +215,6 @@ def cmd_compile_all(args) -> int:
     return 0
 
 
-def parse_param_args(pairs: list[str], spec) -> dict:
-    """--param name=value pairs, values as JSON when they parse, checked against the param schemas."""
-    from jimu.spec.strict_json import JsonTextError, parse_json_text
-    from jimu.validate.rules_params import schema_validator
-
-    values, issues = {}, []
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        if not sep:
-            issues.append(Issue("bad-param-arg", f"--param {pair}", "expected NAME=VALUE", "write e.g. --param min_alcohol=13.5"))
-            continue
-        if name not in spec.params:
-            known = ", ".join(sorted(spec.params)) or "none"
-            issues.append(Issue("unknown-pipeline-param", f"--param {name}", f"pipeline {spec.id!r} has no param {name!r}", f"use one of: {known}"))
-            continue
-        if any("\ud800" <= ch <= "\udfff" for ch in text):  # undecodable bytes in argv
-            issues.append(Issue("bad-param-arg", f"--param {name}", "the value is not valid UTF-8 text",
-                                "pass the value as UTF-8"))
-            continue
-        try:
-            value = parse_json_text(text)
-        except JsonTextError as exc:
-            repeated = [i for i in exc.issues if i.code == "duplicate-json-key"]
-            if repeated:  # JSON meant as JSON: never let the last of two keys win silently
-                issues += [Issue(i.code, f"--param {name} {i.path}", i.message, i.hint) for i in repeated]
-                continue
-            value = text  # not JSON: the text itself
-        if spec.params[name].get("type") == "string" and not isinstance(value, str):
-            value = text
-        for err in schema_validator(spec.params[name]).iter_errors(value):
-            issues.append(Issue("bad-param-value", f"--param {name}", f"{value!r}: {err.message}", "give a value that fits the param's schema"))
-        values[name] = value
-    if issues:
-        raise SpecError("command line", issues)
-    return values
-
-
 def cmd_run(args) -> int:
     if not args.cold:
         from jimu.run.runner_cli import run_on_warm_runner
@@ -295,36 +231,6 @@ def cmd_run(args) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def run_and_report(file: Path, param_args: list[str], catalog, verbose: bool = False) -> int:
-    """`jimu run FILE`: run it on the local Airflow, print the summary; the exit code (the warm runner uses it too)."""
-    from jimu.run.local import run_pipeline_locally
-    from jimu.validate import load_pipeline
-
-    spec = load_pipeline(file, catalog)
-    params = parse_param_args(param_args, spec)
-    summary = run_pipeline_locally(spec, catalog, params, _display_path(file), quiet_airflow=not verbose)
-    return print_run_summary(summary)
-
-
-def print_run_summary(summary) -> int:
-    """The end of `jimu run`'s output: state, folders, outputs, exports; returns the exit code."""
-    print(f"\n{summary.pipeline}: {summary.state} in {summary.seconds:.1f} s (run {summary.run_id})")
-    print(f"  step data: {summary.data_folder}")
-    print(f"  node logs: {summary.logs_folder}")
-    print(f"  Airflow log: {summary.airflow_log}")
-    for outcome in summary.nodes:
-        for port, rows in sorted(outcome.rows.items()):
-            print(f"  output {outcome.node}.{port}: {rows} rows in {summary.data_folder / outcome.node / port}")
-    for outcome in summary.nodes:
-        for path in outcome.exports:
-            print(f"  exported by {outcome.node}: {path}")
-    code = 0 if summary.ok else 1
-    if summary.stopped_by:
-        print(f"  stopped by {summary.stopped_by}")
-        code = 128 + signal.Signals[summary.stopped_by].value
-    return code
 
 
 def cmd_runner(args) -> int:

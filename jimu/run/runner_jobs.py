@@ -23,7 +23,7 @@ RUNNER_ENV_KEYS = ("JIMU_HOME", ZYGOTE_ENV, "JIMU_PROGRESS_FILE")
 
 def run_job_in_this_process(request: dict) -> int:
     """A `run` job: what `jimu run` does, printing the same lines (they reach the client)."""
-    from jimu.cli import reporting_errors, run_and_report
+    from jimu.run.command import reporting_errors, run_and_report
 
     components = [Path(folder) for folder in request.get("components") or []]
     verbose = bool(request.get("verbose"))
@@ -43,8 +43,8 @@ def run_job_in_this_process(request: dict) -> int:
 
 def run_spec_and_report(request: dict, catalog, verbose: bool) -> int:
     """A `run` job given the pipeline as JSON (the editor's way)."""
-    from jimu.cli import print_run_summary
     from jimu.errors import SpecError
+    from jimu.run.command import print_run_summary
     from jimu.run.local import run_pipeline_locally
     from jimu.validate import validate_pipeline_json
 
