@@ -32,6 +32,7 @@ LOG_TAIL_LINES = 30
 PROGRESS_FILE_ENV = "JIMU_PROGRESS_FILE"
 # How long a stopped node's processes get between SIGTERM and SIGKILL.
 STOP_GRACE_SECONDS = 5.0
+KILL_SETTLE_SECONDS = 5.0  # how long close() waits for SIGKILLed members to be gone
 REASON_CHARS = 120
 
 
@@ -237,6 +238,11 @@ class NodeProcess:
                 while _group_members(self.pgid) and time.monotonic() < deadline:
                     time.sleep(0.05)
                 _signal_group(self.pgid, signal.SIGKILL)
+                # SIGKILL is delivered asynchronously: on a busy machine a member can still be
+                # running a moment later. "Gone now" is what callers are promised.
+                deadline = time.monotonic() + KILL_SETTLE_SECONDS
+                while _group_members(self.pgid) and time.monotonic() < deadline:
+                    time.sleep(0.01)
             return left
         except BaseException:  # interrupted (Airflow's timeout alarm...): no grace left to give
             _signal_group(self.pgid, signal.SIGKILL)
