@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import io
 import json
-from pathlib import PurePosixPath
+from importlib.machinery import PathFinder
+from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -26,17 +26,63 @@ FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
 EMPTY_FILE = ("Empty CSV file", "Empty JSON file")
 
 
+def package_folder(package: str, uri: str) -> Path:
+    """The folder of an installed package, found on sys.path without importing it.
+
+    Importing would run every `__init__` on the way (sklearn.datasets pulls in most of scikit-learn,
+    about a second per node), so the dotted name is walked the way the import system would walk it:
+    the first part on sys.path, each next part inside the folder(s) of the one before.
+    """
+    locations = None  # None: the top-level part is looked for on sys.path
+    walked = []
+    for part in package.split("."):
+        walked.append(part)
+        # The bare part, not the dotted name: a namespace parent's search path then never looks up
+        # its parent in sys.modules, where (never imported) it is not.
+        spec = PathFinder.find_spec(part, locations)
+        if spec is None:
+            raise FatalError(
+                f"param 'uri': {uri!r}: no installed package {package!r} ({'.'.join(walked)!r} is not found "
+                "on sys.path); check its spelling, and that it is installed in the node's environment"
+            )
+        if spec.submodule_search_locations is None:
+            raise FatalError(
+                f"param 'uri': {uri!r}: {'.'.join(walked)!r} is a module, not a package; "
+                "name the package folder that holds the file"
+            )
+        locations = list(spec.submodule_search_locations)
+    if spec.origin is None or len(locations) != 1:
+        raise FatalError(
+            f"param 'uri': {uri!r}: {package!r} is a namespace package (no __init__.py, possibly spread over "
+            "several folders); name a regular package inside it that holds the file"
+        )
+    folder = Path(locations[0])
+    if not folder.is_dir():
+        raise FatalError(f"param 'uri': {uri!r}: package {package!r} is not a folder on disk (a zip?); "
+                         "use a path to the file instead")
+    return folder
+
+
 def package_file(uri: str) -> str:
-    """package://sklearn.datasets/data/wine_data.csv -> the file's path on this machine."""
+    """package://sklearn.datasets/data/wine_data.csv -> the file's path on this machine, nothing imported."""
     package, _, inner = uri[len(PACKAGE_SCHEME):].partition("/")
-    if not package or not inner or ".." in PurePosixPath(inner).parts:
-        raise FatalError(f"param 'uri': {uri!r}: write package://<package>/<file inside it>, without '..'")
-    try:
-        path = importlib.resources.files(package).joinpath(inner)
-    except ModuleNotFoundError:
-        raise FatalError(f"param 'uri': {uri!r}: no installed package {package!r}; check its spelling") from None
+    inner_path = PurePosixPath(inner)
+    if (not inner or inner_path.is_absolute() or ".." in inner_path.parts
+            or any(char in inner for char in "\\\0")):
+        raise FatalError(
+            f"param 'uri': {uri!r}: write package://<package>/<file inside it>, a relative path "
+            "without '..', backslashes or NUL"
+        )
+    if not all(part.isidentifier() for part in package.split(".")):
+        raise FatalError(f"param 'uri': {uri!r}: {package!r} is not a dotted Python package name; "
+                         "write e.g. package://sklearn.datasets/data/iris.csv")
+    folder = package_folder(package, uri)
+    path = folder / inner
     if not path.is_file():
         raise FatalError(f"param 'uri': {uri!r}: package {package!r} has no file {inner!r}")
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise FatalError(f"param 'uri': {uri!r}: {inner!r} leads outside package {package!r} "
+                         "(a symbolic link); name a file inside the package")
     return str(path)
 
 

@@ -42,7 +42,7 @@ def test_missing_file_names_the_node(tmp_path, run_component, capfd):
     run = run_component("load_table", {"uri": str(tmp_path / "nope.csv")})
     assert run.exit_code == 1
     err = capfd.readouterr().err
-    assert "node 'node' (load_table@1.1.0) failed" in err and "nope.csv" in err
+    assert "node 'node' (load_table@1.1.1) failed" in err and "nope.csv" in err
 
 
 # --- formats: each compared with pandas reading the same file on its own --------------------------
@@ -211,3 +211,118 @@ def test_only_the_listed_texts_are_missing_values(tmp_path, run_component):
     r_style = run_component("load_table", {"uri": str(path), "null_values": ["", "NA"]}).table()
     expected = pd.read_csv(path, keep_default_na=False, na_values=["", "NA"])
     pd.testing.assert_frame_equal(r_style, expected, check_dtype=False)
+
+
+# --- package:// files are found without importing the package ------------------------------------
+
+import importlib.util  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from jimu.catalog import builtin_components_dir  # noqa: E402
+from jimu.runtime import FatalError  # noqa: E402
+
+MAIN = builtin_components_dir() / "load_table" / "main.py"
+WINE = "package://sklearn.datasets/data/wine_data.csv"
+
+
+def load_main():
+    spec = importlib.util.spec_from_file_location("load_table_main_under_test", MAIN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+load_table_main = load_main()
+
+RESOLVE_IN_FRESH_PROCESS = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("load_table_main", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+before = "sklearn" in sys.modules
+path = module.package_file(sys.argv[2])
+print(json.dumps({"path": path, "before": before, "after": "sklearn" in sys.modules}))
+"""
+
+
+def fresh_python(*args: str) -> str:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def test_a_package_file_is_found_without_importing_the_package():
+    found = json.loads(fresh_python("-c", RESOLVE_IN_FRESH_PROCESS, str(MAIN), WINE))
+    assert found == {"path": found["path"], "before": False, "after": False}
+    # Independently, the import system's own answer (which does import sklearn), in another process.
+    expected = fresh_python(
+        "-c", "import importlib.resources; print(importlib.resources.files('sklearn.datasets') / 'data/wine_data.csv')"
+    ).strip()
+    assert found["path"] == expected
+
+
+def make_package(root, dotted: str, init: str = "raise SystemExit('this __init__ must not run')\n"):
+    folder = root.joinpath(*dotted.split("."))
+    folder.mkdir(parents=True)
+    for depth in range(1, len(dotted.split(".")) + 1):
+        root.joinpath(*dotted.split(".")[:depth], "__init__.py").write_text(init, encoding="utf-8")
+    return folder
+
+
+def test_no_init_runs_on_the_way(tmp_path, monkeypatch):
+    folder = make_package(tmp_path, "jimu_probe_pkg.inner")
+    (folder / "data.csv").write_text("a\n1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert load_table_main.package_file("package://jimu_probe_pkg.inner/data.csv") == str(folder / "data.csv")
+    assert "jimu_probe_pkg" not in sys.modules
+
+
+@pytest.mark.parametrize("uri, message", [
+    ("package://jimu_no_such_pkg/x.csv", "no installed package 'jimu_no_such_pkg' ('jimu_no_such_pkg' is not found"),
+    ("package://sklearn.no_such_sub/x.csv", "no installed package 'sklearn.no_such_sub' ('sklearn.no_such_sub' is"),
+    ("package://json.decoder/x.csv", "'json.decoder' is a module, not a package; name the package folder"),
+    ("package://jimu_ns_probe/x.csv", "'jimu_ns_probe' is a namespace package"),
+    ("package://jimu_ns_probe.regular/nope.csv", "package 'jimu_ns_probe.regular' has no file 'nope.csv'"),
+    ("package://jimu_link_probe/escape.csv", "'escape.csv' leads outside package 'jimu_link_probe' (a symbolic link)"),
+])
+def test_what_cannot_be_resolved_is_refused_with_the_reason(tmp_path, monkeypatch, uri, message):
+    (tmp_path / "jimu_ns_probe").mkdir()  # no __init__.py: a namespace package
+    make_package(tmp_path / "jimu_ns_probe", "regular")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a\n1\n", encoding="utf-8")
+    (make_package(tmp_path, "jimu_link_probe") / "escape.csv").symlink_to(outside)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(FatalError) as refused:
+        load_table_main.package_file(uri)
+    assert str(refused.value).startswith(f"param 'uri': {uri!r}: ") and message in str(refused.value)
+
+
+SEGMENTS = st.sampled_from(["data", "wine_data.csv", ".", "x y", "é"])
+HOSTILE_INNER = st.one_of(
+    st.lists(st.one_of(SEGMENTS, st.just("..")), min_size=1, max_size=5).filter(lambda p: ".." in p).map("/".join),
+    st.lists(SEGMENTS, max_size=4).map(lambda parts: "/" + "/".join(parts)),  # absolute: package:///etc/passwd
+    st.tuples(st.text(max_size=6), st.text(max_size=6)).map("\0".join),
+    st.tuples(st.text(max_size=6), st.text(max_size=6)).map("\\".join),
+    st.just(""),
+)
+NAME_PARTS = st.sampled_from(["sklearn", "datasets", "", "..", "1x", "a-b", "a b", "é"])
+HOSTILE_NAMES = st.lists(NAME_PARTS, min_size=1, max_size=4).map(".".join).filter(
+    lambda name: not all(part.isidentifier() for part in name.split("."))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(inner=HOSTILE_INNER)
+@example(inner="../../../etc/passwd")
+@example(inner="data/..\\..\\x")
+def test_hostile_inner_paths_are_refused(inner):
+    with pytest.raises(FatalError, match="a relative path without '..', backslashes or NUL"):
+        load_table_main.package_file(f"package://sklearn.datasets/{inner}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=HOSTILE_NAMES)
+def test_names_that_are_not_dotted_identifiers_are_refused(name):
+    uri = f"package://{name}/data/wine_data.csv"
+    with pytest.raises(FatalError) as refused:
+        load_table_main.package_file(uri)
+    assert "is not a dotted Python package name" in str(refused.value) or "without '..'" in str(refused.value)

@@ -19,7 +19,7 @@ def pipeline(csv: Path, code: str) -> dict:
         "id": "local_run_test",
         "params": {"factor": {"type": "integer", "default": 3}},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.0", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(csv)}},
             {
                 "id": "scale",
                 "component": "python@1.0.0",
