@@ -319,7 +319,8 @@ class Runner:
             finally:
                 with self.lock:
                     self.current = None
-                    self.runs_done += 1
+                    if not job.ended:
+                        self.runs_done += 1
                 if not job.ended:  # ended by an error of the runner itself: the client still hears of it
                     self._end_unrun(job, 1, "jimu: the runner could not run this job; see its log")
                 job.done.set()
@@ -354,6 +355,8 @@ class Runner:
                 self.finished.popitem(last=False)
 
     def _end(self, job: Job, code: int) -> None:
+        with self.lock:  # counted before the client hears of the end: its next status includes it
+            self.runs_done += 1
         job.ended, job.exit_code = True, code
         self._remember(job)
         if job.conn is None:
