@@ -71,3 +71,21 @@ def test_double_click_adds_a_node_at_the_centre(editor):
     centre = (node["x"] + node["width"] / 2, node["y"] + node["height"] / 2)
     assert abs(centre[0] - (pane["x"] + pane["width"] / 2)) < pane["width"] / 4
     assert abs(centre[1] - (pane["y"] + pane["height"] / 2)) < pane["height"] / 4
+    # The second one is set down and right of the first, not on top of it.
+    second = editor.canvas.node("sql_2").bounding_box()
+    assert second["x"] > node["x"] + 20 and second["y"] > node["y"] + 20
+
+
+def test_unsaved_changes_are_not_dropped_without_asking(editor):
+    pipeline_id = editor.top_bar.new_pipeline()
+    editor.palette.item("sql@1.1.0").dblclick()
+    editor.canvas.wait_nodes(1)
+    expect(editor.page).to_have_title(f"● {pipeline_id} — Jimu editor")
+
+    asked: list[str] = []
+    editor.page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    editor.top_bar.new_button.click()
+    expect(editor.top_bar.status).to_have_text("Unsaved changes")
+    assert asked == ["Your unsaved changes will be lost. Continue?"]
+    expect(editor.top_bar.picker).to_have_value(pipeline_id)
+    assert editor.canvas.node_ids() == ["sql"]

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef } from "react";
 import { Canvas } from "./components/Canvas";
 import { Palette } from "./components/Palette";
 import { TopBar } from "./components/TopBar";
+import { freeSpot } from "./spec";
 import { useEditor } from "./store";
 
 function hashPipeline(): string | null {
@@ -40,7 +41,7 @@ function EditorBody() {
       if (!box) return;
       // The node's top-left a little off the centre, so the node itself sits about centred.
       const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
-      addNode(ref, { x: centre.x - 90, y: centre.y - 40 });
+      addNode(ref, freeSpot({ x: centre.x - 110, y: centre.y - 40 }, useEditor.getState().nodes));
     },
     [addNode, screenToFlowPosition],
   );

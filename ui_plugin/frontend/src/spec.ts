@@ -39,6 +39,16 @@ export function newNodeId(componentName: string, taken: Set<string>): string {
   }
 }
 
+/** `wanted`, or the first spot down and right of it no node starts at, so a new node never hides one. */
+export function freeSpot(wanted: Position, nodes: { position: Position }[]): Position {
+  const STEP = 40;
+  let spot = wanted;
+  while (nodes.some((n) => Math.abs(n.position.x - spot.x) < STEP / 2 && Math.abs(n.position.y - spot.y) < STEP / 2)) {
+    spot = { x: spot.x + STEP, y: spot.y + STEP };
+  }
+  return spot;
+}
+
 export function edgeId(source: string, sourcePort: string, target: string, targetPort: string): string {
   return `${source}.${sourcePort}->${target}.${targetPort}`;
 }

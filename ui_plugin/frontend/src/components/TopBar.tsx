@@ -20,6 +20,22 @@ export function TopBar() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
+  useEffect(() => {
+    // The tab says which pipeline is open and whether it has unsaved changes.
+    const name = open ? `${dirty ? "● " : ""}${open.document.id} — ` : "";
+    document.title = `${name}${t("app.title")}`;
+  }, [open, dirty, t]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault(); // the browser asks before leaving
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  // Opening another pipeline or a new one drops unsaved changes: ask first.
+  const leave = () => !dirty || window.confirm(t("topbar.discard"));
+
   return (
     <header className="topbar">
       <h1 className="topbar-title">{t("app.title")}</h1>
@@ -29,7 +45,7 @@ export function TopBar() {
           aria-label={t("topbar.pipeline")}
           data-testid="pipeline-picker"
           value={open?.document.id ?? ""}
-          onChange={(event) => void openPipeline(event.target.value)}
+          onChange={(event) => leave() && void openPipeline(event.target.value)}
         >
           <option value="" disabled>
             {t("topbar.choose")}
@@ -41,7 +57,7 @@ export function TopBar() {
           ))}
         </select>
       </label>
-      <button type="button" data-testid="new-pipeline" onClick={() => void newPipeline()}>
+      <button type="button" data-testid="new-pipeline" onClick={() => leave() && void newPipeline()}>
         {t("topbar.new")}
       </button>
       <button type="button" data-testid="save" title={t("topbar.saveHint")} disabled={!open} onClick={() => void save()}>
