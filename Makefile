@@ -5,14 +5,31 @@ BIN := $(CURDIR)/$(VENV)/bin
 export JIMU_HOME ?= $(CURDIR)/.jimu
 export AIRFLOW_HOME ?= $(JIMU_HOME)/airflow
 
-.PHONY: setup test example lock golden schemas dags published bench lint
+FRONTEND := ui_plugin/frontend
+# Debian's chromium runs the browser tests (never `playwright install`: it downloads and fails here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-setup:
+.PHONY: setup frontend chromium test example lock golden schemas dags published bench lint
+
+setup: frontend chromium
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@echo "setup done: activate with '. $(VENV)/bin/activate' or use $(BIN)/jimu"
+
+# The editor's front end: exact packages from package-lock.json, built into $(FRONTEND)/dist.
+frontend:
+	cd $(FRONTEND) && npm ci --no-audit --no-fund && npm run build
+
+# With a CJK font, so screenshots of the Chinese UI show characters, not boxes.
+chromium:
+	@missing="$$(test -x $(CHROMIUM) || echo chromium) $$(fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-wqy-microhei)"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "installing $$missing with apt-get"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	fi
 
 test:
 	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 tests

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from jimu.run.runner_protocol import RunnerClient, pid_alive
+from jimu.ui_plugin.frontend import DIST
 from tests.ui_plugin.live import free_port, wait_until_up
 
 
@@ -35,7 +36,7 @@ def stop(process: subprocess.Popen) -> str:
     return out
 
 
-def test_serves_the_api_and_the_placeholder_page(ui_env, tmp_path):
+def test_serves_the_api_and_the_built_editor(ui_env, tmp_path):
     port = free_port()
     opened = tmp_path / "opened.txt"
     ui_env["BROWSER"] = f"{shlex.quote(sys.executable)} -c " + shlex.quote(
@@ -47,7 +48,8 @@ def test_serves_the_api_and_the_placeholder_page(ui_env, tmp_path):
         wait_until_up(url + "/api/health", process=process)
         assert httpx.get(url + "/api/health").json() == {"status": "ok", "mode": "standalone"}
         page = httpx.get(url + "/")
-        assert page.status_code == 200 and "not built yet" in page.text and 'href="docs"' in page.text
+        # make setup builds the front end; the page is its index.html (tests/ui_plugin/test_frontend.py).
+        assert page.status_code == 200 and page.text == (DIST / "index.html").read_text(encoding="utf-8")
         assert httpx.get(url + "/docs").status_code == 200
         workspace = tmp_path / "home" / "workspace"
         assert workspace.is_dir()

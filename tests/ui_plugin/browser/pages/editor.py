@@ -1,0 +1,35 @@
+"""The whole editor page: its panels, and screenshots of the steps a test takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from tests.ui_plugin.browser.pages.canvas import Canvas
+from tests.ui_plugin.browser.pages.palette import Palette
+from tests.ui_plugin.browser.pages.top_bar import TopBar
+
+
+class EditorPage:
+    def __init__(self, page: Page, url: str, shots: Path):
+        self.page, self.url, self.shots = page, url, shots
+        self.top_bar = TopBar(page)
+        self.palette = Palette(page)
+        self.canvas = Canvas(page)
+        self._step = 0
+
+    def goto(self, fragment: str = "") -> None:
+        self.page.goto(self.url + fragment)
+        self.palette.wait_loaded()
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.palette.wait_loaded()
+
+    def shot(self, name: str) -> Path:
+        """Save a screenshot of the page as `NN-name.png`; the files are the test's artifacts."""
+        self._step += 1
+        path = self.shots / f"{self._step:02d}-{name}.png"
+        self.page.screenshot(path=str(path))
+        return path

@@ -1,0 +1,55 @@
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useRef } from "react";
+import { Canvas } from "./components/Canvas";
+import { Palette } from "./components/Palette";
+import { TopBar } from "./components/TopBar";
+import { freeSpot } from "./spec";
+import { useEditor } from "./store";
+
+function hashPipeline(): string | null {
+  const match = /^#pipeline=(.+)$/.exec(window.location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+export function App() {
+  useEffect(() => {
+    void (async () => {
+      await useEditor.getState().load();
+      const id = hashPipeline(); // a reload reopens what was open
+      if (id) await useEditor.getState().openPipeline(id);
+    })();
+  }, []);
+
+  return (
+    <ReactFlowProvider>
+      <div className="editor">
+        <TopBar />
+        <EditorBody />
+      </div>
+    </ReactFlowProvider>
+  );
+}
+
+function EditorBody() {
+  const wrapper = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition } = useReactFlow();
+  const addNode = useEditor((s) => s.addNode);
+
+  const addAtCentre = useCallback(
+    (ref: string) => {
+      const box = wrapper.current?.getBoundingClientRect();
+      if (!box) return;
+      // The node's top-left a little off the centre, so the node itself sits about centred.
+      const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+      addNode(ref, freeSpot({ x: centre.x - 110, y: centre.y - 40 }, useEditor.getState().nodes));
+    },
+    [addNode, screenToFlowPosition],
+  );
+
+  return (
+    <div className="editor-body">
+      <Palette onAdd={addAtCentre} />
+      <Canvas wrapper={wrapper} />
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// Editor state: the catalog, the open pipeline and what is on the canvas.
+import {
+  addEdge,
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+  type XYPosition,
+} from "@xyflow/react";
+import { create } from "zustand";
+import * as api from "./api";
+import { edgeId, fromFlow, newNodeId, toFlow, type JimuNode } from "./spec";
+
+// What the status line says; a key of the message catalogue and its values.
+export interface Status {
+  key: string;
+  values?: Record<string, string>;
+  error?: boolean;
+}
+
+interface Open {
+  document: api.PipelineDocument;
+  etag: string;
+}
+
+interface EditorState {
+  components: api.ComponentInfo[];
+  byRef: Map<string, api.ComponentInfo>;
+  pipelines: api.PipelineSummary[];
+  open: Open | null;
+  fitOnOpen: boolean; // fit the view to the nodes when a pipeline opens, never while editing it
+  nodes: JimuNode[];
+  edges: Edge[];
+  dirty: boolean;
+  status: Status | null;
+  load: () => Promise<void>;
+  openPipeline: (id: string) => Promise<void>;
+  newPipeline: () => Promise<void>;
+  save: () => Promise<void>;
+  addNode: (ref: string, position: XYPosition) => void;
+  onNodesChange: (changes: NodeChange<JimuNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  onConnect: (connection: Connection) => void;
+}
+
+function failed(key: string, error: unknown): Status {
+  if (error instanceof api.ApiError && error.status === 409) return { key: "errors.conflict", error: true };
+  const message = error instanceof Error ? error.message : String(error);
+  return { key, values: { message }, error: true };
+}
+
+// Changes that only React Flow's bookkeeping makes (measuring, selecting) leave the pipeline as saved.
+const EDITS = new Set(["add", "remove", "replace", "position"]);
+
+// After an edit the status line says "unsaved changes", unless it shows an error still to read.
+function edited(state: EditorState): Partial<EditorState> {
+  return { dirty: true, status: state.status?.error ? state.status : null };
+}
+
+export const useEditor = create<EditorState>((set, get) => ({
+  components: [],
+  byRef: new Map(),
+  pipelines: [],
+  open: null,
+  fitOnOpen: false,
+  nodes: [],
+  edges: [],
+  dirty: false,
+  status: null,
+
+  load: async () => {
+    set({ status: { key: "topbar.loading" } });
+    try {
+      const [components, pipelines] = await Promise.all([api.listComponents(), api.listPipelines()]);
+      set({ components, pipelines, byRef: new Map(components.map((c) => [c.ref, c])), status: null });
+    } catch (error) {
+      set({ status: failed("errors.load", error) });
+    }
+  },
+
+  openPipeline: async (id) => {
+    try {
+      const { document, etag } = await api.readPipeline(id);
+      const flow = toFlow(document, get().byRef);
+      set({ open: { document, etag }, ...flow, fitOnOpen: flow.nodes.length > 0, dirty: false, status: null });
+      window.location.hash = `pipeline=${encodeURIComponent(id)}`;
+    } catch (error) {
+      set({ status: failed("errors.load", error) });
+    }
+  },
+
+  newPipeline: async () => {
+    const taken = new Set(get().pipelines.map((p) => p.id));
+    let n = 1;
+    while (taken.has(`pipeline_${n}`)) n++;
+    const id = `pipeline_${n}`;
+    try {
+      await api.createPipeline({ id, nodes: [], edges: [] });
+      set({ pipelines: await api.listPipelines() });
+      await get().openPipeline(id);
+      set({ status: { key: "topbar.created", values: { id } } });
+    } catch (error) {
+      set({ status: failed("errors.save", error) });
+    }
+  },
+
+  save: async () => {
+    const { open, nodes, edges } = get();
+    if (!open) return;
+    const document = fromFlow(open.document, nodes, edges);
+    set({ status: { key: "topbar.saving" } });
+    try {
+      const etag = await api.savePipeline(document, open.etag);
+      set({ open: { document, etag }, dirty: false, status: { key: "topbar.saved" } });
+    } catch (error) {
+      set({ status: failed("errors.save", error) });
+    }
+  },
+
+  addNode: (ref, position) => {
+    const info = get().byRef.get(ref);
+    if (!info || !get().open) return;
+    const id = newNodeId(info.name, new Set(get().nodes.map((n) => n.id)));
+    const node: JimuNode = { id, type: "component", position, data: { spec: { id, component: ref, params: {} }, info } };
+    set({ nodes: [...get().nodes, node], ...edited(get()) });
+  },
+
+  onNodesChange: (changes) => {
+    const edits = changes.some((c) => EDITS.has(c.type) && !(c.type === "position" && !c.position));
+    const nodes = applyNodeChanges(changes, get().nodes);
+    const ids = new Set(nodes.map((n) => n.id));
+    // An edge never outlives one of its nodes.
+    const edges = get().edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+    set({ nodes, edges, ...(edits ? edited(get()) : {}) });
+  },
+
+  onEdgesChange: (changes) => {
+    const edits = changes.some((c) => EDITS.has(c.type));
+    set({ edges: applyEdgeChanges(changes, get().edges), ...(edits ? edited(get()) : {}) });
+  },
+
+  onConnect: ({ source, sourceHandle, target, targetHandle }) => {
+    if (!sourceHandle || !targetHandle) return;
+    const edge: Edge = { id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle };
+    set({ edges: addEdge(edge, get().edges), ...edited(get()) });
+  },
+}));
