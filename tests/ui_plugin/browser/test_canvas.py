@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from playwright.sync_api import expect
 
 from jimu.validate import validate_pipeline_json
 
 
-def test_drag_connect_save_and_reload(editor, editor_workspace, catalog):
+@pytest.fixture
+def refs(catalog) -> dict[str, str]:
+    """The newest published version of each component the tests drop (built-ins get new versions)."""
+    return {name: f"{name}@{catalog.versions(name)[-1]}" for name in ("load_table", "sql")}
+
+
+def test_drag_connect_save_and_reload(editor, editor_workspace, catalog, refs):
     pipeline_id = editor.top_bar.new_pipeline()
     editor.shot("new-pipeline")
     canvas = editor.canvas
 
-    canvas.drop(editor.palette.item("load_table@1.1.0"), 120, 160)
+    canvas.drop(editor.palette.item(refs["load_table"]), 120, 160)
     canvas.wait_nodes(1)
-    canvas.drop(editor.palette.item("sql@1.1.0"), 520, 300)
+    canvas.drop(editor.palette.item(refs["sql"]), 520, 300)
     canvas.wait_nodes(2)
     editor.shot("dropped")
     assert canvas.node_ids() == ["load_table", "sql"]
@@ -25,7 +32,7 @@ def test_drag_connect_save_and_reload(editor, editor_workspace, catalog):
     for node, (x, y) in {"load_table": (120, 160), "sql": (520, 300)}.items():
         box = canvas.node(node).bounding_box()
         assert (round(box["x"] - pane["x"]), round(box["y"] - pane["y"])) == (x, y), node
-    expect(canvas.node("sql")).to_contain_text("sql@1.1.0")
+    expect(canvas.node("sql")).to_contain_text(refs["sql"])
     expect(canvas.handle("sql", "tables")).to_be_visible()
 
     canvas.connect("load_table", "table", "sql", "tables")
@@ -39,7 +46,7 @@ def test_drag_connect_save_and_reload(editor, editor_workspace, catalog):
     saved_bytes = (editor_workspace / f"{pipeline_id}.json").read_bytes()
     saved = json.loads(saved_bytes)
     assert [(n["id"], n["component"]) for n in saved["nodes"]] == [
-        ("load_table", "load_table@1.1.0"), ("sql", "sql@1.1.0")]
+        ("load_table", refs["load_table"]), ("sql", refs["sql"])]
     assert saved["edges"] == [{"from": "load_table.table", "to": "sql.tables"}]
     assert {k: (p["x"], p["y"]) for k, p in saved["editor"]["positions"].items()} == {
         k: (round(x), round(y)) for k, (x, y) in shown.items()}
@@ -58,10 +65,10 @@ def test_drag_connect_save_and_reload(editor, editor_workspace, catalog):
         k: (float(p["x"]), float(p["y"])) for k, p in saved["editor"]["positions"].items()}
 
 
-def test_double_click_adds_a_node_at_the_centre(editor):
+def test_double_click_adds_a_node_at_the_centre(editor, refs):
     editor.top_bar.new_pipeline()
-    editor.palette.item("sql@1.1.0").dblclick()
-    editor.palette.item("sql@1.1.0").dblclick()
+    editor.palette.item(refs["sql"]).dblclick()
+    editor.palette.item(refs["sql"]).dblclick()
     editor.canvas.wait_nodes(2)
     editor.shot("double-clicked")
     assert editor.canvas.node_ids() == ["sql", "sql_2"]
@@ -76,9 +83,9 @@ def test_double_click_adds_a_node_at_the_centre(editor):
     assert second["x"] > node["x"] + 20 and second["y"] > node["y"] + 20
 
 
-def test_unsaved_changes_are_not_dropped_without_asking(editor):
+def test_unsaved_changes_are_not_dropped_without_asking(editor, refs):
     pipeline_id = editor.top_bar.new_pipeline()
-    editor.palette.item("sql@1.1.0").dblclick()
+    editor.palette.item(refs["sql"]).dblclick()
     editor.canvas.wait_nodes(1)
     expect(editor.page).to_have_title(f"● {pipeline_id} — Jimu editor")
 
