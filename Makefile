@@ -10,7 +10,7 @@ FRONTEND := ui_plugin/frontend
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup frontend chromium test example lock golden schemas dags published bench lint
+.PHONY: setup frontend chromium test example ui lock golden schemas dags published bench lint
 
 setup: frontend chromium
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test:
 
 example:
 	PATH=$(BIN):$$PATH $(BIN)/jimu run templates/wine_quality/pipeline.json
+
+ui:
+	PATH=$(BIN):$$PATH $(BIN)/jimu ui --open
 
 lint:
 	$(BIN)/ruff check jimu operators components tests benchmarks plugins ui_plugin
