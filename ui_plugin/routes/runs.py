@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
-from jimu.refs import IDENTIFIER, PIPELINE_ID
+from jimu.refs import IDENTIFIER
 from jimu.run.records import (
     FINAL_STATES,
     UnknownRun,
@@ -115,8 +115,8 @@ def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:
 
     @router.get("", name="list_runs", responses=error_responses(400, 422, 500))
     def list_runs(pipeline: str | None = None) -> list[RunState]:
-        if pipeline is not None and not PIPELINE_ID.accepts(pipeline):
-            raise ApiError(400, f"pipeline {pipeline[:80]!r} is not a pipeline id", PIPELINE_ID.hint)
+        if pipeline is not None:
+            pipeline_id(pipeline)  # the same id check as every other route that takes a pipeline id
         return runs.list(pipeline)
 
     @router.get("/{run_id}", name="get_run", responses=error_responses(404, 500))
