@@ -1,10 +1,14 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useRef } from "react";
+import { BottomPane } from "./components/BottomPane";
 import { Canvas } from "./components/Canvas";
+import { CodeView } from "./components/CodeView";
 import { Palette } from "./components/Palette";
+import { SidePanel } from "./components/SidePanel";
 import { TopBar } from "./components/TopBar";
 import { freeSpot } from "./spec";
 import { useEditor } from "./store";
+import { useUi } from "./ui";
 
 function hashPipeline(): string | null {
   const match = /^#pipeline=(.+)$/.exec(window.location.hash);
@@ -34,6 +38,7 @@ function EditorBody() {
   const wrapper = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition } = useReactFlow();
   const addNode = useEditor((s) => s.addNode);
+  const codeView = useUi((s) => s.codeView);
 
   const addAtCentre = useCallback(
     (ref: string) => {
@@ -49,7 +54,14 @@ function EditorBody() {
   return (
     <div className="editor-body">
       <Palette onAdd={addAtCentre} />
-      <Canvas wrapper={wrapper} />
+      <div className="editor-centre">
+        <div className="editor-work">
+          <Canvas wrapper={wrapper} />
+          {codeView && <CodeView />}
+        </div>
+        <BottomPane />
+      </div>
+      <SidePanel />
     </div>
   );
 }

@@ -27,6 +27,10 @@ interface Position {
 // jimu.refs.IDENTIFIER: node ids and port names.
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
+export function isIdentifier(text: string): boolean {
+  return IDENTIFIER.test(text);
+}
+
 /** An unused node id made from a component name: `sql`, then `sql_2`, `sql_3`... */
 export function newNodeId(componentName: string, taken: Set<string>): string {
   let base = componentName.toLowerCase().replace(/[^a-z0-9_]/g, "_");

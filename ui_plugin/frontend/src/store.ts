@@ -11,7 +11,7 @@ import {
 } from "@xyflow/react";
 import { create } from "zustand";
 import * as api from "./api";
-import { edgeId, fromFlow, newNodeId, toFlow, type JimuNode } from "./spec";
+import { edgeId, fromFlow, isIdentifier, newNodeId, toFlow, type JimuNode, type NodeSpec } from "./spec";
 
 // What the status line says; a key of the message catalogue and its values.
 export interface Status {
@@ -21,7 +21,7 @@ export interface Status {
 }
 
 interface Open {
-  document: api.PipelineDocument;
+  document: api.PipelineDocument; // as last read or saved
   etag: string;
 }
 
@@ -31,6 +31,8 @@ interface EditorState {
   pipelines: api.PipelineSummary[];
   open: Open | null;
   fitOnOpen: boolean; // fit the view to the nodes when a pipeline opens, never while editing it
+  // The pipeline being edited: its own fields (title, schedule, params...) and what is on the canvas.
+  settings: api.PipelineDocument | null;
   nodes: JimuNode[];
   edges: Edge[];
   dirty: boolean;
@@ -43,6 +45,14 @@ interface EditorState {
   onNodesChange: (changes: NodeChange<JimuNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
   onConnect: (connection: Connection) => void;
+  /** Replace a node's stored fields (params, overrides...); `id` and `component` stay. */
+  updateNodeSpec: (id: string, spec: Omit<NodeSpec, "id" | "component">) => void;
+  /** Give a node a new id; its edges, position and selection follow. Answers why not, or null. */
+  renameNode: (id: string, newId: string) => string | null;
+  /** Change the pipeline's own fields; `nodes`, `edges` and `id` are not changed this way. */
+  updateSettings: (patch: Record<string, unknown>) => void;
+  /** Select exactly this node (or none). */
+  selectNode: (id: string | null) => void;
 }
 
 function failed(key: string, error: unknown): Status {
@@ -65,6 +75,7 @@ export const useEditor = create<EditorState>((set, get) => ({
   pipelines: [],
   open: null,
   fitOnOpen: false,
+  settings: null,
   nodes: [],
   edges: [],
   dirty: false,
@@ -84,7 +95,7 @@ export const useEditor = create<EditorState>((set, get) => ({
     try {
       const { document, etag } = await api.readPipeline(id);
       const flow = toFlow(document, get().byRef);
-      set({ open: { document, etag }, ...flow, fitOnOpen: flow.nodes.length > 0, dirty: false, status: null });
+      set({ open: { document, etag }, settings: withoutFlow(document), ...flow, fitOnOpen: flow.nodes.length > 0, dirty: false, status: null });
       window.location.hash = `pipeline=${encodeURIComponent(id)}`;
     } catch (error) {
       set({ status: failed("errors.load", error) });
@@ -107,9 +118,9 @@ export const useEditor = create<EditorState>((set, get) => ({
   },
 
   save: async () => {
-    const { open, nodes, edges } = get();
-    if (!open) return;
-    const document = fromFlow(open.document, nodes, edges);
+    const { open, settings, nodes, edges } = get();
+    if (!open || !settings) return;
+    const document = fromFlow(settings, nodes, edges);
     set({ status: { key: "topbar.saving" } });
     try {
       const etag = await api.savePipeline(document, open.etag);
@@ -146,4 +157,47 @@ export const useEditor = create<EditorState>((set, get) => ({
     const edge: Edge = { id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle };
     set({ edges: addEdge(edge, get().edges), ...edited(get()) });
   },
+
+  updateNodeSpec: (id, fields) => {
+    const nodes = get().nodes.map((node) =>
+      node.id === id
+        ? { ...node, data: { ...node.data, spec: { ...fields, id, component: node.data.spec.component } } }
+        : node,
+    );
+    set({ nodes, ...edited(get()) });
+  },
+
+  renameNode: (id, newId) => {
+    if (newId === id) return null;
+    if (!isIdentifier(newId)) return "rename.invalid";
+    if (get().nodes.some((n) => n.id === newId)) return "rename.taken";
+    const nodes = get().nodes.map((node) =>
+      node.id === id ? { ...node, id: newId, data: { ...node.data, spec: { ...node.data.spec, id: newId } } } : node,
+    );
+    const edges = get().edges.map((edge) => {
+      if (edge.source !== id && edge.target !== id) return edge;
+      const source = edge.source === id ? newId : edge.source;
+      const target = edge.target === id ? newId : edge.target;
+      return { ...edge, source, target, id: edgeId(source, edge.sourceHandle ?? "", target, edge.targetHandle ?? "") };
+    });
+    set({ nodes, edges, ...edited(get()) });
+    return null;
+  },
+
+  updateSettings: (patch) => {
+    const settings = get().settings;
+    if (!settings) return;
+    const { nodes: _nodes, edges: _edges, id: _id, ...allowed } = patch;
+    set({ settings: { ...settings, ...allowed }, ...edited(get()) });
+  },
+
+  selectNode: (id) => {
+    set({ nodes: get().nodes.map((node) => (node.selected === (node.id === id) ? node : { ...node, selected: node.id === id })) });
+  },
 }));
+
+/** A document's own fields; the canvas holds its nodes and edges. */
+function withoutFlow(document: api.PipelineDocument): api.PipelineDocument {
+  const { nodes: _nodes, edges: _edges, ...settings } = document;
+  return settings as api.PipelineDocument;
+}

@@ -1,7 +1,9 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { Port } from "../api";
+import { useNodeRunState } from "../runs";
 import type { JimuNode } from "../spec";
+import { useNodeProblemCount } from "../validation";
 
 function PortRow({ port, kind }: { port: Port; kind: "input" | "output" }) {
   return (
@@ -21,10 +23,18 @@ function PortRow({ port, kind }: { port: Port; kind: "input" | "output" }) {
 /** A node on the canvas: the component's title, name@version and a handle per port. */
 export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<JimuNode>) {
   const { info, spec } = data;
+  const problems = useNodeProblemCount(id);
+  const runState = useNodeRunState(id);
+  const classes = ["jimu-node", selected && "selected", problems > 0 && "has-problems", runState && `run-${runState}`];
   return (
-    <div className={selected ? "jimu-node selected" : "jimu-node"} data-testid="node" data-node={id}>
+    <div className={classes.filter(Boolean).join(" ")} data-testid="node" data-node={id} data-run-state={runState}>
       <div className="jimu-node-header">
         <span className="jimu-node-title">{(spec.title as string) || info?.title || spec.component}</span>
+        {problems > 0 && (
+          <span className="jimu-node-badge" data-testid="node-problems" title={String(problems)}>
+            {problems}
+          </span>
+        )}
         <span className="jimu-node-id">{id}</span>
       </div>
       <div className="jimu-node-ref">{spec.component}</div>

@@ -2,12 +2,15 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import { useEditor } from "../store";
+import { useUi } from "../ui";
+import { RunControls } from "./RunControls";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "EN", zh: "中文" };
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
   const { pipelines, open, dirty, status, openPipeline, newPipeline, save } = useEditor();
+  const { codeView, setCodeView } = useUi();
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -62,6 +65,10 @@ export function TopBar() {
       </button>
       <button type="button" data-testid="save" title={t("topbar.saveHint")} disabled={!open} onClick={() => void save()}>
         {t("topbar.save")}
+      </button>
+      <RunControls />
+      <button type="button" data-testid="code-toggle" aria-pressed={codeView} disabled={!open} onClick={() => setCodeView(!codeView)}>
+        {t("panels.code")}
       </button>
       <span className={status?.error ? "topbar-status error" : "topbar-status"} data-testid="status" role="status">
         {status ? t(status.key, status.values) : dirty ? t("topbar.unsaved") : ""}
