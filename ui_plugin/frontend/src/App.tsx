@@ -2,6 +2,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useRef } from "react";
 import { BottomPane } from "./components/BottomPane";
 import { Canvas } from "./components/Canvas";
+import { ConflictDialog } from "./components/ConflictDialog";
 import { CodeView } from "./components/CodeView";
 import { Palette } from "./components/Palette";
 import { SidePanel } from "./components/SidePanel";
@@ -29,6 +30,7 @@ export function App() {
       <div className="editor">
         <TopBar />
         <EditorBody />
+        <ConflictDialog />
       </div>
     </ReactFlowProvider>
   );

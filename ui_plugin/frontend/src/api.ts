@@ -22,8 +22,12 @@ export interface ComponentInfo {
 export interface PipelineSummary {
   id: string;
   title: string;
+  description: string;
   nodes: number;
+  modified: number; // seconds since the epoch
+  etag: string;
   valid: boolean;
+  readable: boolean;
 }
 
 // A pipeline document as stored; the editor changes nodes, edges and editor.positions only.
@@ -39,6 +43,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly detail: Record<string, unknown> = {}, // the body's other fields, e.g. a 409's current document
   ) {
     super(message);
   }
@@ -49,7 +54,7 @@ async function failure(response: Response): Promise<ApiError> {
     const body = await response.json();
     const detail = body?.detail;
     if (detail?.message) {
-      return new ApiError(response.status, detail.fix ? `${detail.message} (${detail.fix})` : detail.message);
+      return new ApiError(response.status, detail.fix ? `${detail.message} (${detail.fix})` : detail.message, detail);
     }
   } catch {
     // not JSON: fall through to the status
@@ -93,4 +98,19 @@ export async function savePipeline(document: PipelineDocument, etag: string): Pr
     body: JSON.stringify(document),
   });
   return (await response.json()).etag;
+}
+
+/** Copy pipeline `from` to a new pipeline `id`; 409 when `id` is taken. */
+export async function duplicatePipeline(from: string, id: string): Promise<string> {
+  const response = await request("pipelines", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ from, id }),
+  });
+  return (await response.json()).etag;
+}
+
+/** Delete the pipeline if it is still the version `etag` names. */
+export async function deletePipeline(id: string, etag: string): Promise<void> {
+  await request(`pipelines/${encodeURIComponent(id)}`, { method: "DELETE", headers: { "If-Match": etag } });
 }

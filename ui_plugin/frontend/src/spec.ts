@@ -96,3 +96,10 @@ export function fromFlow(document: PipelineDocument, nodes: JimuNode[], edges: E
     editor,
   };
 }
+
+/** A pipeline id like `orders_copy`, `orders_copy_2`... that no pipeline has yet (at most 63 characters). */
+export function copyId(id: string, taken: Set<string>): string {
+  const base = `${id.slice(0, 50)}_copy`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}_${n}`)) return `${base}_${n}`;
+}

@@ -11,6 +11,7 @@ import {
 } from "@xyflow/react";
 import { create } from "zustand";
 import * as api from "./api";
+import { conflictOf, useConflict } from "./conflict";
 import { edgeId, fromFlow, isIdentifier, newNodeId, toFlow, type JimuNode, type NodeSpec } from "./spec";
 
 // What the status line says; a key of the message catalogue and its values.
@@ -51,6 +52,8 @@ interface EditorState {
   renameNode: (id: string, newId: string) => string | null;
   /** Change the pipeline's own fields; `nodes`, `edges` and `id` are not changed this way. */
   updateSettings: (patch: Record<string, unknown>) => void;
+  /** Nothing open any more (the pipeline was deleted). */
+  closePipeline: () => void;
   /** Select exactly this node (or none). */
   selectNode: (id: string | null) => void;
 }
@@ -126,6 +129,8 @@ export const useEditor = create<EditorState>((set, get) => ({
       const etag = await api.savePipeline(document, open.etag);
       set({ open: { document, etag }, dirty: false, status: { key: "topbar.saved" } });
     } catch (error) {
+      const conflict = conflictOf(error, document);
+      if (conflict) useConflict.setState({ conflict }); // the conflict dialog takes it from here
       set({ status: failed("errors.save", error) });
     }
   },
@@ -189,6 +194,11 @@ export const useEditor = create<EditorState>((set, get) => ({
     if (!settings) return;
     const { nodes: _nodes, edges: _edges, id: _id, ...allowed } = patch;
     set({ settings: { ...settings, ...allowed }, ...edited(get()) });
+  },
+
+  closePipeline: () => {
+    set({ open: null, settings: null, nodes: [], edges: [], dirty: false });
+    history.replaceState(null, "", window.location.pathname + window.location.search);
   },
 
   selectNode: (id) => {

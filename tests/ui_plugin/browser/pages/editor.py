@@ -7,6 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.ui_plugin.browser.pages.canvas import Canvas
+from tests.ui_plugin.browser.pages.dialogs import ConflictDialog, PipelinesDialog
 from tests.ui_plugin.browser.pages.palette import Palette
 from tests.ui_plugin.browser.pages.top_bar import TopBar
 
@@ -17,6 +18,8 @@ class EditorPage:
         self.top_bar = TopBar(page)
         self.palette = Palette(page)
         self.canvas = Canvas(page)
+        self.conflict = ConflictDialog(page)
+        self.pipelines = PipelinesDialog(page)
         self._step = 0
 
     def goto(self, fragment: str = "") -> None:

@@ -1,8 +1,9 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import { useEditor } from "../store";
 import { useUi } from "../ui";
+import { PipelinesDialog } from "./PipelinesDialog";
 import { RunControls } from "./RunControls";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "EN", zh: "中文" };
@@ -11,6 +12,7 @@ export function TopBar() {
   const { t, i18n } = useTranslation();
   const { pipelines, open, dirty, status, openPipeline, newPipeline, save } = useEditor();
   const { codeView, setCodeView } = useUi();
+  const [listing, setListing] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -63,6 +65,10 @@ export function TopBar() {
       <button type="button" data-testid="new-pipeline" onClick={() => leave() && void newPipeline()}>
         {t("topbar.new")}
       </button>
+      <button type="button" data-testid="pipelines" onClick={() => setListing(true)}>
+        {t("pipelines.button")}
+      </button>
+      {listing && <PipelinesDialog onClose={() => setListing(false)} mayLeave={leave} />}
       <button type="button" data-testid="save" title={t("topbar.saveHint")} disabled={!open} onClick={() => void save()}>
         {t("topbar.save")}
       </button>
