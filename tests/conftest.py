@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The session's one Chromium (`browser`), shared by the editor's and the Airflow plugin's browser tests.
+pytest_plugins = ["tests.browser"]
+
 # Must happen before any test module imports airflow: each xdist worker gets its own home/DB.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix=f"jimu-tests-{_WORKER}-"))

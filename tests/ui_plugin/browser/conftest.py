@@ -1,4 +1,4 @@
-"""Browser fixtures: one Chromium and one live editor (API and built front end) per session."""
+"""Browser fixtures: one live editor (API and built front end) per session; `browser` is tests/browser.py's."""
 
 from __future__ import annotations
 
@@ -9,16 +9,9 @@ import pytest
 
 from jimu.ui_plugin.app import create_app
 from jimu.ui_plugin.config import UiConfig
-from jimu.ui_plugin.frontend import DIST
+from tests.browser import VIEWPORT
 from tests.ui_plugin.browser.pages.editor import EditorPage
 from tests.ui_plugin.live import serving
-
-# Debian's chromium (make setup installs it); Playwright's own download is never used.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-dev-shm-usage"]
-# 1280x800: the smallest screen the editor is built for.
-VIEWPORT = {"width": 1280, "height": 800}
 
 
 def pytest_collection_modifyitems(items):
@@ -26,20 +19,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (DIST / "index.html").is_file():
-        pytest.fail(f"the editor front end is not built ({DIST} has no index.html): run `make setup`")
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
