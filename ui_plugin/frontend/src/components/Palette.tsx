@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import type { ComponentInfo } from "../api";
+import { componentDescription, componentTitle } from "../componentText";
 import { useEditor } from "../store";
 
 // The drag payload: a component ref, read by the canvas on drop.
@@ -10,8 +12,10 @@ function groupOf(component: ComponentInfo): string {
   return component.category || component.name.split(/[_-]/)[0];
 }
 
-function matches(component: ComponentInfo, query: string): boolean {
-  const text = `${component.name} ${component.title} ${component.description} ${component.category}`.toLowerCase();
+// Both the spec's own text and its translation match, so a search works in either language.
+function matches(component: ComponentInfo, query: string, t: TFunction): boolean {
+  const shown = `${componentTitle(component, t)} ${componentDescription(component, t)}`;
+  const text = `${component.name} ${component.title} ${component.description} ${component.category} ${shown}`.toLowerCase();
   return query.split(/\s+/).every((word) => text.includes(word));
 }
 
@@ -20,7 +24,7 @@ interface Props {
 }
 
 export function Palette({ onAdd }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const components = useEditor((s) => s.components);
   const [query, setQuery] = useState("");
   const search = useRef<HTMLInputElement>(null);
@@ -41,12 +45,12 @@ export function Palette({ onAdd }: Props) {
     const wanted = query.trim().toLowerCase();
     const found = new Map<string, ComponentInfo[]>();
     for (const component of components) {
-      if (wanted && !matches(component, wanted)) continue;
+      if (wanted && !matches(component, wanted, t)) continue;
       const group = groupOf(component);
       found.set(group, [...(found.get(group) ?? []), component]);
     }
     return [...found.entries()].sort(([a], [b]) => a.localeCompare(b));
-  }, [components, query]);
+  }, [components, query, t, i18n.language]);
 
   return (
     <aside className="palette" data-testid="palette">
@@ -74,7 +78,7 @@ export function Palette({ onAdd }: Props) {
                 data-ref={component.ref}
                 draggable
                 tabIndex={0}
-                title={`${component.description}\n\n${t("palette.addHint")}`}
+                title={`${componentDescription(component, t)}\n\n${t("palette.addHint")}`}
                 onDragStart={(event) => {
                   event.dataTransfer.setData(DRAG_TYPE, component.ref);
                   event.dataTransfer.effectAllowed = "move";
@@ -82,7 +86,7 @@ export function Palette({ onAdd }: Props) {
                 onDoubleClick={() => onAdd(component.ref)}
                 onKeyDown={(event) => event.key === "Enter" && onAdd(component.ref)}
               >
-                <span className="palette-item-title">{component.title}</span>
+                <span className="palette-item-title">{componentTitle(component, t)}</span>
                 <span className="palette-item-ref">{component.ref}</span>
               </div>
             ))}
