@@ -4,6 +4,7 @@ import { useRunWatch } from "../runs";
 import { useEditor } from "../store";
 import { OutputPreview } from "./OutputPreview";
 import { RunHistory } from "./RunHistory";
+import { RunLegend } from "./RunLegend";
 import { RunLog } from "./RunLog";
 import { RunSummary } from "./RunSummary";
 import "./RunPane.css";
@@ -34,7 +35,10 @@ export function RunPane() {
   const record = node && run ? run.nodes[node] : null;
   return (
     <div className="run-pane" data-testid="run-pane">
-      <RunHistory />
+      <div className="run-side">
+        <RunHistory />
+        <RunLegend />
+      </div>
       <section className="run-main" aria-label={t("runpane.watched")}>
         {error && (
           <p className="run-error" role="alert" data-testid="run-error">

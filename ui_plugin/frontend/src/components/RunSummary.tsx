@@ -5,7 +5,7 @@ import { formatSeconds } from "../runFormat";
 import { useRunWatch } from "../runs";
 import { fromFlow } from "../spec";
 import { useEditor } from "../store";
-import { RunLegend, StateDot } from "./RunLegend";
+import { StateDot } from "./RunLegend";
 
 /** The watched run's state and duration, stop while it runs, rerun from each node that failed. */
 export function RunSummary({ run }: { run: RunRecord }) {
@@ -52,7 +52,6 @@ export function RunSummary({ run }: { run: RunRecord }) {
             ↻ {t("runpane.rerunFrom", { node })}
           </button>
         ))}
-      <RunLegend />
     </div>
   );
 }
