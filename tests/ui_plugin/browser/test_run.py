@@ -139,8 +139,9 @@ def test_run_fail_rerun_preview_history_and_code(editor, api, refs):
     assert len(shown) == min(PREVIEW_ROWS, len(expected))
     for cells, (_, row) in zip(shown, expected.iterrows(), strict=False):
         assert [float(cell) for cell in cells] == pytest.approx([float(value) for value in row.tolist()])
-    expect(pane.node_log).to_be_visible()
     editor.shot("output-preview")
+    pane.view("log")
+    expect(pane.node_log).to_contain_text("success")
 
     # The code view: the DAG source for both profiles, as POST /api/compile gives it for the saved file.
     saved = api.get(f"api/pipelines/{PIPELINE_ID}").content
@@ -157,6 +158,11 @@ def test_run_fail_rerun_preview_history_and_code(editor, api, refs):
         editor.shot(f"code-{profile}")
     run.code.tab("json")
     expect(run.code.root.locator(".cm-content")).to_contain_text(f'"id": "{PIPELINE_ID}"')
+
+    editor.top_bar.language("zh")
+    expect(pane.state).to_have_text("成功")
+    expect(pane.legend).to_contain_text("上游失败")
+    editor.shot("run-pane-chinese")
 
 
 def test_code_view_lists_the_issues_when_the_pipeline_does_not_compile(editor, api, refs):

@@ -49,6 +49,10 @@ class RunPane:
     def pick(self, node: str) -> None:
         self.node_picker.select_option(node)
 
+    def view(self, name: str) -> None:
+        """Show the chosen node's `output` or `log`."""
+        self.page.get_by_test_id(f"node-view-{name}").click()
+
     def columns(self) -> list[tuple[str, str]]:
         """The preview grid's columns: (name, Arrow type)."""
         heads = self.grid.locator("thead th")

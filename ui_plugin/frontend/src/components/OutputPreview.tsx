@@ -11,7 +11,7 @@ interface Props {
   ports: string[]; // the node's output ports, as its component declares them
 }
 
-/** A finished node's output: the first rows of a table (columns, types, row count), or its metrics. */
+/** A node's output in a run it succeeded in: the first rows of a table (columns, types, row count), or metrics. */
 export function OutputPreview({ runId, node, record, ports }: Props) {
   const { t } = useTranslation();
   // The ports the node wrote (rows or metrics recorded) first; the declared ones otherwise.
@@ -20,11 +20,10 @@ export function OutputPreview({ runId, node, record, ports }: Props) {
   const [port, setPort] = useState<string | null>(null);
   const shown = port && choices.includes(port) ? port : (choices[0] ?? null);
   const [preview, setPreview] = useState<{ key: string; preview?: Preview; error?: string } | null>(null);
-  const ready = record.state === "success";
   const key = `${runId}/${node}/${shown}`;
 
   useEffect(() => {
-    if (!ready || !shown) return;
+    if (!shown) return;
     let current = true;
     readOutput(runId, node, shown, PREVIEW_ROWS).then(
       (answer) => current && setPreview({ key, preview: answer }),
@@ -33,9 +32,8 @@ export function OutputPreview({ runId, node, record, ports }: Props) {
     return () => {
       current = false;
     };
-  }, [runId, node, shown, ready, key]);
+  }, [runId, node, shown, key]);
 
-  if (!ready) return <p className="pane-empty">{t("runpane.noOutputYet", { node })}</p>;
   if (!shown) return <p className="pane-empty">{t("runpane.noOutputs", { node })}</p>;
   const loaded = preview?.key === key ? preview : null;
   return (

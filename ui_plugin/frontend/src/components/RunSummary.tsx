@@ -29,7 +29,7 @@ export function RunSummary({ run }: { run: RunRecord }) {
 
   return (
     <div className="run-summary" data-testid="run-summary" data-run={run.run_id}>
-      <span className="run-state" data-testid="run-state" data-state={run.state}>
+      <span className="run-state" data-testid="run-state" data-state={run.state} title={run.run_id}>
         <StateDot state={run.state} />
         {t(`runpane.state.${run.state}`)}
       </span>
@@ -38,9 +38,7 @@ export function RunSummary({ run }: { run: RunRecord }) {
           {formatSeconds(seconds)}
         </span>
       )}
-      <span className="run-id" title={run.run_id}>
-        {run.from_node ? t("runpane.rerunOf", { node: run.from_node }) : run.run_id}
-      </span>
+      {run.from_node && <span className="run-rerun-of">{t("runpane.rerunOf", { node: run.from_node })}</span>}
       {!finished && (
         <button type="button" data-testid="run-stop" disabled={busy} onClick={() => void act(() => stopRun(run.run_id))}>
           ■ {t("runpane.stop")}
