@@ -41,16 +41,27 @@ def test_the_build_uses_relative_urls_so_it_works_under_any_prefix():
 SOURCE = DIST.parent / "src"
 
 
+# i18next plural forms: t("x", {count}) reads x_one, x_other...; Chinese needs x_other only.
+PLURAL = re.compile(r"_(zero|one|two|few|many|other)$")
+
+
 def _keys(tree: dict, prefix: str = "") -> set[str]:
     found = set()
     for key, value in tree.items():
-        found |= _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
+        found |= _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {PLURAL.sub("", prefix + key)}
     return found
 
 
+def _catalogue(language: str) -> set[str]:
+    """The keys of a language: its shared file and each feature's file, read as `<feature>.key` (src/i18n.ts)."""
+    keys = _keys(json.loads((SOURCE / "locales" / f"{language}.json").read_text(encoding="utf-8")))
+    for feature in sorted((SOURCE / "locales" / language).glob("*.json")):
+        keys |= _keys(json.loads(feature.read_text(encoding="utf-8")), f"{feature.stem}.")
+    return keys
+
+
 def test_both_catalogues_have_every_message_the_code_uses():
-    en = _keys(json.loads((SOURCE / "locales" / "en.json").read_text(encoding="utf-8")))
-    zh = _keys(json.loads((SOURCE / "locales" / "zh.json").read_text(encoding="utf-8")))
+    en, zh = _catalogue("en"), _catalogue("zh")
     assert en == zh, f"only in en: {sorted(en - zh)}; only in zh: {sorted(zh - en)}"
     code = "\n".join(p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.ts*"))
     # t("key") calls, and the status keys the store hands to t().

@@ -28,7 +28,8 @@ export interface LogLine {
   time: number | null;
   node: string | null; // null: the run itself
   kind: "run" | "node" | "log";
-  text: string;
+  state: string | null; // the state a run or node event reports (shown in the UI's language)
+  text: string; // the printed line, or what the event adds to its state
 }
 
 const MAX_LINES = 5000; // the oldest lines go first: a chatty node never slows the page down
@@ -74,17 +75,17 @@ export function applyEvent(
   let { run, nodeStates } = state;
   let line: LogLine;
   if (event.type === "log") {
-    line = { id, time, node: event.node, kind: "log", text: event.line };
+    line = { id, time, node: event.node, kind: "log", state: null, text: event.line };
   } else if (event.type === "node") {
     const { type: _type, node, time: _time, ...facts } = event;
     nodeStates = { ...nodeStates, [node]: nodeRunState(event.state) };
     if (run) run = { ...run, nodes: { ...run.nodes, [node]: { ...run.nodes[node], ...facts } } };
     const detail = [event.seconds != null && `${event.seconds.toFixed(2)} s`, event.error, event.reason].filter(Boolean);
-    line = { id, time, node, kind: "node", text: [event.state, ...detail].join(" · ") };
+    line = { id, time, node, kind: "node", state: event.state, text: detail.join(" · ") };
   } else {
     const { type: _type, time: _time, ...facts } = event;
     if (run) run = { ...run, ...(facts as Partial<RunRecord>) };
-    line = { id, time, node: null, kind: "run", text: [event.state, event.error].filter(Boolean).join(" · ") };
+    line = { id, time, node: null, kind: "run", state: event.state, text: event.error ?? "" };
   }
   const lines = state.lines.length >= MAX_LINES ? [...state.lines.slice(1 - MAX_LINES), line] : [...state.lines, line];
   return { run, nodeStates, lines };

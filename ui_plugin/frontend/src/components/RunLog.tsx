@@ -46,7 +46,9 @@ export function RunLog({ node, record }: Props) {
           <li key={line.id} className={`log-kind-${line.kind}`}>
             <span className="log-time">{line.time ? formatClock(line.time, i18n.language) : ""}</span>
             {!node && line.node && <span className="log-node">{line.node}</span>}
-            <span className="log-text">{line.kind === "log" ? line.text : `● ${line.text}`}</span>
+            <span className="log-text">
+              {line.state === null ? line.text : [`● ${t(`runpane.state.${line.state}`, { defaultValue: line.state })}`, line.text].filter(Boolean).join(" · ")}
+            </span>
           </li>
         ))}
         {tail && <li className="log-kind-log"><span className="log-text">{tail}</span></li>}
