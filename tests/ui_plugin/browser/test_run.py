@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from tests.ui_plugin.browser.pages.run import RUN_SECONDS
+
 PIPELINE_ID = "run_watch"
 WINE_URI = "package://sklearn.datasets/data/wine_data.csv"
 WINE_COLUMNS = ["alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols", "flavanoids",
@@ -58,11 +60,11 @@ def wine_pipeline(refs: dict[str, str], uri: str) -> dict:
     }
 
 
-def open_saved(editor) -> None:
+def open_saved(editor, nodes: int = 3, pipeline_id: str = PIPELINE_ID) -> None:
     """Open the pipeline saved through the API (after the page loaded): a load of its address."""
-    editor.goto(f"#pipeline={PIPELINE_ID}")
+    editor.goto(f"#pipeline={pipeline_id}")
     editor.reload()  # changing only the fragment does not load the page again
-    editor.canvas.wait_nodes(3)
+    editor.canvas.wait_nodes(nodes)
 
 
 def without_hash(lines: list[str]) -> list[str]:
@@ -174,3 +176,24 @@ def test_code_view_lists_the_issues_when_the_pipeline_does_not_compile(editor, a
     expect(editor.run.code.issues).to_contain_text("strong_wines")
     expect(editor.run.code.issues).to_contain_text("query")
     editor.shot("code-issues")
+
+
+def test_stop_ends_a_running_run(editor, api, catalog):
+    sleeper = "import time\ndef transform(tables, params):\n    print('sleeping now', flush=True)\n    time.sleep(600)\n"
+    pipeline = {"id": "run_stop", "nodes": [{"id": "slow", "component": f"python@{catalog.versions('python')[-1]}",
+                                              "params": {"code": sleeper}}], "edges": []}
+    api.post("api/pipelines", json=pipeline).raise_for_status()
+    open_saved(editor, nodes=1, pipeline_id="run_stop")
+    run, pane = editor.run, editor.run.pane
+
+    run.button.click()
+    expect(run.dialog.root).to_contain_text("no params")
+    run.dialog.start_button.click()
+    expect(pane.run_log).to_contain_text("sleeping now", timeout=RUN_SECONDS)  # printed while it runs
+    expect(run.node_state("slow")).to_have_attribute("data-run-state", "running")
+    editor.shot("running")
+    pane.stop_button.click()
+    pane.wait_finished("stopped")
+    expect(pane.stop_button).to_be_hidden()
+    expect(run.node_state("slow")).not_to_have_attribute("data-run-state", "running")
+    editor.shot("stopped")

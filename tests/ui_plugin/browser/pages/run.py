@@ -25,6 +25,7 @@ class RunPane:
         self.root = page.get_by_test_id("run-pane")
         self.state = page.get_by_test_id("run-state")
         self.duration = page.get_by_test_id("run-duration")
+        self.stop_button = page.get_by_test_id("run-stop")
         self.run_log = page.get_by_test_id("run-log")
         self.node_log = page.get_by_test_id("node-log")
         self.node_error = page.get_by_test_id("node-error")
