@@ -24,7 +24,7 @@ export function nodeRunState(state: string): NodeRunState {
 
 /** One line of the run log: a state change or a line a node printed. */
 export interface LogLine {
-  id: number;
+  id: number; // its place in the log (the stream's synthetic last event has no event id of its own)
   time: number | null;
   node: string | null; // null: the run itself
   kind: "run" | "node" | "log";
@@ -68,9 +68,9 @@ function messageOf(error: unknown): string {
 /** The watch after one event: pure, so the order of events alone decides what is shown. */
 export function applyEvent(
   state: Pick<RunWatchState, "run" | "nodeStates" | "lines">,
-  id: number,
   event: RunEvent,
 ): Pick<RunWatchState, "run" | "nodeStates" | "lines"> {
+  const id = (state.lines.at(-1)?.id ?? 0) + 1;
   const time = event.time ?? null;
   let { run, nodeStates } = state;
   let line: LogLine;
@@ -119,7 +119,7 @@ export const useRunWatch = create<RunWatchState>((set, get) => ({
     const onEvent = (message: MessageEvent<string>) => {
       if (source !== stream) return;
       const event = JSON.parse(message.data) as RunEvent;
-      set(applyEvent(get(), Number(message.lastEventId) || get().lines.length + 1, event));
+      set(applyEvent(get(), event));
       if (event.type === "run" && FINAL_RUN_STATES.has(event.state)) {
         // The server ends the stream after the last event; EventSource would reconnect for ever.
         closeSource();
