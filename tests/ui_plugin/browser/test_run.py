@@ -192,6 +192,7 @@ def test_stop_ends_a_running_run(editor, api, catalog):
     run.dialog.start_button.click()
     expect(pane.run_log).to_contain_text("sleeping now", timeout=RUN_SECONDS)  # printed while it runs
     expect(run.node_state("slow")).to_have_attribute("data-run-state", "running")
+    expect(pane.duration).to_have_text(re.compile(r"^\d+\.\d s$"))  # counting up while it runs
     editor.shot("running")
     pane.stop_button.click()
     pane.wait_finished("stopped")

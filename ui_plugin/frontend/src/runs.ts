@@ -80,11 +80,15 @@ export function applyEvent(
     const { type: _type, node, time: _time, ...facts } = event;
     nodeStates = { ...nodeStates, [node]: nodeRunState(event.state) };
     if (run) run = { ...run, nodes: { ...run.nodes, [node]: { ...run.nodes[node], ...facts } } };
-    const detail = [event.seconds != null && `${event.seconds.toFixed(2)} s`, event.error, event.reason].filter(Boolean);
+    // A running node reports 0 s: only an ended one's time says something.
+    const took = event.state !== "running" && event.seconds != null ? `${event.seconds.toFixed(2)} s` : null;
+    const detail = [took, event.error, event.reason].filter(Boolean);
     line = { id, time, node, kind: "node", state: event.state, text: detail.join(" · ") };
   } else {
     const { type: _type, time: _time, ...facts } = event;
-    if (run) run = { ...run, ...(facts as Partial<RunRecord>) };
+    // The event's time starts the clock the pane counts up from (the record is read again at the end).
+    const started = run?.started ?? (event.state === "running" ? time : null);
+    if (run) run = { ...run, ...(facts as Partial<RunRecord>), started };
     line = { id, time, node: null, kind: "run", state: event.state, text: event.error ?? "" };
   }
   const lines = state.lines.length >= MAX_LINES ? [...state.lines.slice(1 - MAX_LINES), line] : [...state.lines, line];
