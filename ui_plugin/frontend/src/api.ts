@@ -62,7 +62,7 @@ async function failure(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP ${response.status}`);
 }
 
-async function request(path: string, init?: RequestInit): Promise<Response> {
+export async function request(path: string, init?: RequestInit): Promise<Response> {
   const response = await fetch(`api/${path}`, { headers: { Accept: "application/json" }, ...init });
   if (!response.ok) throw await failure(response);
   return response;

@@ -1,0 +1,148 @@
+"""The inspector, live validation and the pipeline settings, on a saved load -> sql -> write pipeline."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import httpx
+import pytest
+from croniter import croniter
+from playwright.sync_api import expect
+
+from jimu.validate import validate_pipeline_json
+from tests.ui_plugin.browser.pages.inspector import PipelineSettings, ProblemsList
+
+PIPELINE = "orders_report"
+GOOD_SQL = "SELECT region,\n       SUM(amount) AS total\nFROM load\nGROUP BY region"
+# Line 3 has a doubled '=': sqlglot stops at the second one.
+BAD_SQL = "SELECT region, amount\nFROM load\nWHERE amount = = 10"
+
+
+def position_of(text: str, needle: str, occurrence: int) -> tuple[int, int]:
+    """1-based line and column where the `occurrence`-th `needle` starts, counted from the text."""
+    offset = -1
+    for _ in range(occurrence):
+        offset = text.index(needle, offset + 1)
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+@pytest.fixture
+def saved(editor, editor_url, editor_workspace, catalog) -> dict:
+    """load -> sql -> write, saved through the API with valid params (the newest component versions)."""
+    newest = {name: f"{name}@{catalog.versions(name)[-1]}" for name in ("load_table", "sql", "write_table")}
+    document = {
+        "id": PIPELINE,
+        "title": "Orders by region",
+        "nodes": [
+            {"id": "load", "component": newest["load_table"], "params": {"uri": "data/orders.csv"}},
+            {"id": "sql", "component": newest["sql"], "params": {"query": GOOD_SQL}},
+            {"id": "write", "component": newest["write_table"], "params": {"uri": "orders_by_region.csv"}},
+        ],
+        "edges": [{"from": "load.table", "to": "sql.tables"}, {"from": "sql.table", "to": "write.table"}],
+        "editor": {"positions": {"load": {"x": 40, "y": 120}, "sql": {"x": 330, "y": 120},
+                                 "write": {"x": 620, "y": 120}}},
+    }
+    report = validate_pipeline_json(json.dumps(document).encode(), catalog)
+    assert report.ok, report.issues
+    answer = httpx.post(editor_url + "api/pipelines", json=document)
+    assert answer.status_code == 201, answer.text
+    editor.reload()  # the picker lists it
+    editor.top_bar.open(PIPELINE)
+    editor.canvas.wait_nodes(3)
+    return document
+
+
+def saved_file(workspace) -> dict:
+    return json.loads((workspace / f"{PIPELINE}.json").read_text(encoding="utf-8"))
+
+
+def test_bad_sql_shows_on_the_node_in_the_list_and_at_its_line(editor, saved):
+    canvas, inspector, problems = editor.canvas, editor.inspector, ProblemsList(editor.page)
+    node = canvas.node("sql")
+    canvas.node("sql").click()
+    inspector.wait_for("sql")
+    expect(inspector.sql.content).to_have_text(GOOD_SQL.replace("\n", ""))
+    problems.show()
+    expect(problems.list).to_be_hidden()
+    editor.shot("valid")
+
+    inspector.sql.replace_text(BAD_SQL)
+    expect(node.get_by_test_id("node-problems")).to_have_text("1")
+    expect(node.locator(".jimu-node")).to_have_class("jimu-node selected has-problems")
+    listed = problems.item("sql", "sql-syntax")
+    expect(listed).to_contain_text("does not parse")
+    # The diagnostic starts where the second '=' of line 3 is, counted from the text independently.
+    assert tuple(inspector.sql.diagnostic_position()) == position_of(BAD_SQL, "=", 2) == (3, 16)
+    expect(inspector.sql.error_ranges).to_have_text("=")
+    expect(inspector.sql.error_markers).to_have_count(1)
+    expect(inspector.field("params.query").get_by_test_id("field-problems")).to_contain_text("does not parse")
+    editor.shot("bad-sql")
+
+    # A click on the problem selects the node again and puts the cursor in its SQL editor.
+    canvas.pane.click(position={"x": 300, "y": 30})
+    expect(inspector.root).to_be_hidden()
+    listed.click()
+    inspector.wait_for("sql")
+    expect(inspector.sql.content).to_be_focused()
+    editor.shot("problem-clicked")
+
+    inspector.sql.replace_text(GOOD_SQL)
+    expect(node.get_by_test_id("node-problems")).to_be_hidden()
+    expect(node.locator(".jimu-node")).not_to_have_class("has-problems")
+    expect(problems.items).to_have_count(0)
+    expect(inspector.sql.error_ranges).to_have_count(0)
+    expect(inspector.sql.error_markers).to_have_count(0)
+    editor.shot("fixed")
+
+
+def test_a_param_edited_in_the_form_is_saved(editor, saved, editor_workspace):
+    editor.canvas.node("load").click()
+    editor.inspector.wait_for("load")
+    editor.inspector.control("params.format").select_option("csv")
+    skip_rows = editor.inspector.control("params.skip_rows")
+    skip_rows.fill("3")
+    editor.shot("params-edited")
+    editor.top_bar.save_with_keyboard()
+    params = next(n for n in saved_file(editor_workspace)["nodes"] if n["id"] == "load")["params"]
+    assert (params["uri"], params["format"], params["skip_rows"]) == ("data/orders.csv", "csv", 3)
+
+
+def test_renaming_a_connected_node_moves_its_edges(editor, saved, editor_workspace):
+    editor.canvas.node("sql").click()
+    editor.inspector.wait_for("sql")
+    editor.inspector.rename("write")  # taken: refused with the reason
+    expect(editor.inspector.rename_error).to_have_text("Another node already has this id.")
+    editor.inspector.rename("by_region")
+    editor.inspector.wait_for("by_region")
+    expect(editor.canvas.node("by_region")).to_be_visible()
+    assert editor.canvas.edge_ids() == ["by_region.table->write.table", "load.table->by_region.tables"]
+    editor.shot("renamed")
+    editor.top_bar.save_with_keyboard()
+    stored = saved_file(editor_workspace)
+    assert [n["id"] for n in stored["nodes"]] == ["load", "by_region", "write"]
+    assert stored["edges"] == [{"from": "load.table", "to": "by_region.tables"},
+                               {"from": "by_region.table", "to": "write.table"}]
+    assert stored["nodes"][1]["params"] == {"query": GOOD_SQL}
+
+
+def test_a_cron_schedule_shows_croniters_next_runs(editor, saved, editor_workspace):
+    settings = PipelineSettings(editor.page)
+    expect(settings.root).to_be_visible()
+    settings.set_cron("30 6 * * 1-5")
+    after, shown = settings.shown_runs()
+    start = datetime.datetime.fromisoformat(after)
+    runs = croniter("30 6 * * 1-5", start)
+    expected = [runs.get_next(datetime.datetime) for _ in range(5)]
+    assert [datetime.datetime.fromisoformat(t) for t in shown] == expected
+    assert all(t.weekday() < 5 and (t.hour, t.minute) == (6, 30) for t in expected)
+    editor.shot("cron-schedule")
+
+    settings.cron.fill("30 25 * * *")
+    expect(settings.schedule_error).to_contain_text("neither a cron expression nor a preset")
+    expect(settings.next_runs).to_be_hidden()
+    settings.cron.fill("0 6 * * *")
+    expect(settings.next_runs).to_be_visible()
+    editor.top_bar.save_with_keyboard()
+    assert saved_file(editor_workspace)["schedule"] == "0 6 * * *"

@@ -1,0 +1,90 @@
+// Turning the spec's JSON Schemas into what a form shows, and form data back into a spec's fields.
+import type { UiSchema } from "@rjsf/utils";
+import type { JsonSchema } from "./schemas";
+
+type Schema = Record<string, unknown>;
+
+function isObject(value: unknown): value is Schema {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The schema with every `anyOf: [X, {type: null}]` (pydantic's `X | None`) read as X: a form shows the
+ * field itself, not a choice between "Option 1" and "Option 2"; an empty field stays unset.
+ */
+export function withoutNullOptions(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutNullOptions);
+  if (!isObject(schema)) return schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key === "enum" || key === "default" || key === "const" ? value : withoutNullOptions(value);
+  const options = out.anyOf;
+  if (Array.isArray(options) && options.length === 2) {
+    const kept = options.filter((o) => !(isObject(o) && o.type === "null"));
+    if (kept.length === 1 && isObject(kept[0])) {
+      const { anyOf: _anyOf, ...rest } = out;
+      const merged: Schema = { ...(kept[0] as Schema), ...rest };
+      if (merged.default === null) delete merged.default;
+      return merged;
+    }
+  }
+  return out;
+}
+
+/** A root schema the browser's validator compiles: no `$schema` dialect URL or `$id` to resolve. */
+export function formRoot(schema: JsonSchema, omit: string[] = []): JsonSchema {
+  // The panel has its own heading: the model's name ("PipelineSpec") and docstring are not shown.
+  const { $schema: _dialect, $id: _id, title: _title, description: _description, ...rest } = withoutNullOptions(schema) as Schema;
+  const properties = { ...((rest.properties as Schema) ?? {}) };
+  for (const key of omit) delete properties[key];
+  const required = Array.isArray(rest.required) ? rest.required.filter((k) => !omit.includes(k as string)) : undefined;
+  return { ...rest, properties, ...(required ? { required } : {}) };
+}
+
+function resolved(schema: unknown, root: Schema): Schema {
+  if (!isObject(schema)) return {};
+  const ref = schema.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/$defs/")) {
+    const target = (root.$defs as Schema | undefined)?.[ref.slice("#/$defs/".length)];
+    return { ...(isObject(target) ? target : {}), ...schema };
+  }
+  return schema;
+}
+
+/**
+ * Placeholders that show each scalar default in an empty field, for forms that leave unset fields
+ * unset (node overrides inherit, pipeline settings keep the file small).
+ */
+export function defaultPlaceholders(schema: unknown, root: Schema, depth = 0): UiSchema {
+  const ui: UiSchema = {};
+  const properties = resolved(schema, root).properties;
+  if (!isObject(properties) || depth > 4) return ui;
+  for (const [key, property] of Object.entries(properties)) {
+    const field = resolved(property, root);
+    const fallback = field.default;
+    if (["string", "number", "boolean"].includes(typeof fallback) && fallback !== "") {
+      ui[key] = { "ui:placeholder": String(fallback) };
+    } else if (isObject(field.properties)) {
+      ui[key] = defaultPlaceholders(field, root, depth + 1);
+    }
+  }
+  return ui;
+}
+
+/** `value` without undefined, null, empty lists and empty objects: what a form left unset is not written. */
+export function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compact);
+  if (!isObject(value)) return value;
+  const out: Schema = {};
+  for (const [key, item] of Object.entries(value)) {
+    const kept = compact(item);
+    const empty = (Array.isArray(kept) && kept.length === 0) || (isObject(kept) && Object.keys(kept).length === 0);
+    if (kept === undefined || kept === null || empty) continue;
+    out[key] = kept;
+  }
+  return out;
+}
+
+/** Equal as JSON: a form reporting what the store already holds is no edit. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
