@@ -35,6 +35,7 @@ def saved(editor, editor_url, editor_workspace, catalog) -> dict:
     document = {
         "id": PIPELINE,
         "title": "Orders by region",
+        "params": {"out_file": {"type": "string", "default": "orders_by_region.csv"}},
         "nodes": [
             {"id": "load", "component": newest["load_table"], "params": {"uri": "data/orders.csv"}},
             {"id": "sql", "component": newest["sql"], "params": {"query": GOOD_SQL}},
@@ -109,6 +110,19 @@ def test_a_param_edited_in_the_form_is_saved(editor, saved, editor_workspace):
     assert (params["uri"], params["format"], params["skip_rows"]) == ("data/orders.csv", "csv", 3)
 
 
+def test_a_field_takes_a_pipeline_param_from_the_picker(editor, saved, editor_workspace, catalog):
+    editor.canvas.node("write").click()
+    editor.inspector.wait_for("write")
+    uri = editor.inspector.field("params.uri")
+    uri.get_by_test_id("param-picker").select_option("out_file")
+    expect(uri).to_contain_text("= pipeline param out_file")
+    editor.shot("param-picked")
+    editor.top_bar.save_with_keyboard()
+    params = next(n for n in saved_file(editor_workspace)["nodes"] if n["id"] == "write")["params"]
+    assert params["uri"] == {"$param": "out_file"}
+    assert validate_pipeline_json((editor_workspace / f"{PIPELINE}.json").read_bytes(), catalog).ok
+
+
 def test_renaming_a_connected_node_moves_its_edges(editor, saved, editor_workspace):
     editor.canvas.node("sql").click()
     editor.inspector.wait_for("sql")
@@ -146,3 +160,33 @@ def test_a_cron_schedule_shows_croniters_next_runs(editor, saved, editor_workspa
     expect(settings.next_runs).to_be_visible()
     editor.top_bar.save_with_keyboard()
     assert saved_file(editor_workspace)["schedule"] == "0 6 * * *"
+
+
+def test_pipeline_params_are_edited_as_small_schemas(editor, saved, editor_workspace, catalog):
+    settings = PipelineSettings(editor.page)
+    settings.add_param()
+    row = settings.param("param_1")
+    row.get_by_test_id("param-type").select_option("integer")
+    for field, value in (("param-default", "5"), ("param-minimum", "1"), ("param-maximum", "10"),
+                         ("param-enum", "1, 5, 10"), ("param-description", "rows to keep")):
+        row.get_by_test_id(field).fill(value)
+        row.get_by_test_id(field).press("Enter")
+    name = row.get_by_test_id("param-name")
+    name.fill("top_n")
+    name.press("Enter")
+    expect(settings.param("top_n")).to_be_visible()
+    editor.shot("param-added")
+    editor.top_bar.save_with_keyboard()
+    stored = saved_file(editor_workspace)
+    assert stored["params"] == {
+        "out_file": {"type": "string", "default": "orders_by_region.csv"},
+        "top_n": {"type": "integer", "default": 5, "minimum": 1, "maximum": 10, "enum": [1, 5, 10],
+                  "description": "rows to keep"},
+    }
+    assert validate_pipeline_json(json.dumps(stored).encode(), catalog).ok
+
+    settings.param("top_n").get_by_test_id("param-default").fill("50")
+    settings.param("top_n").get_by_test_id("param-default").press("Enter")
+    # 50 is above the maximum: the validator says so next to the param.
+    expect(settings.param("top_n").get_by_test_id("field-problems")).to_contain_text("50")
+    editor.shot("param-problem")

@@ -52,7 +52,7 @@ class Inspector:
         return self.root.locator(f'[data-field="{path}"]')
 
     def control(self, path: str) -> Locator:
-        return self.field(path).locator("input, select, textarea").first
+        return self.field(path).locator(":is(input, select, textarea):not(.param-picker)").first
 
     def rename(self, new_id: str) -> None:
         self.node_id.fill(new_id)
@@ -67,6 +67,13 @@ class PipelineSettings:
         self.cron = page.get_by_test_id("schedule-cron")
         self.next_runs = page.get_by_test_id("next-runs")
         self.schedule_error = page.get_by_test_id("schedule-error")
+        self.add_param_button = page.get_by_test_id("add-param")
+
+    def add_param(self) -> None:
+        self.add_param_button.click()
+
+    def param(self, name: str) -> Locator:
+        return self.root.locator(f'[data-testid="pipeline-param"][data-param="{name}"]')
 
     def set_cron(self, expression: str) -> None:
         self.schedule_kind.select_option("cron")

@@ -2,7 +2,7 @@ import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useShallow } from "zustand/react/shallow";
-import { compact, defaultPlaceholders, formRoot, sameJson } from "../inspector/formSchema";
+import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "../inspector/formSchema";
 import { ProblemNotes } from "../inspector/ProblemNotes";
 import { codeWidgets, SchemaForm } from "../inspector/SchemaForm";
 import { useComponentDetail, usePipelineSchema, type JsonSchema } from "../inspector/schemas";
@@ -137,7 +137,14 @@ function OverridesForm({ spec }: { spec: NodeSpec }) {
   const problems = useProblemsOf(spec.id);
   const schema = useMemo(() => (pipeline.value ? overridesSchema(pipeline.value) : null), [pipeline.value]);
   const uiSchema = useMemo<UiSchema>(
-    () => (schema ? { ...defaultPlaceholders(schema, schema), description: { "ui:widget": "textarea" } } : {}),
+    () =>
+      schema
+        ? {
+            ...defaultPlaceholders(schema, schema),
+            "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
+            description: { "ui:widget": "textarea" },
+          }
+        : {},
     [schema],
   );
   if (pipeline.error) return <p className="field-problem error">{t("inspector.noSchema", { message: pipeline.error })}</p>;

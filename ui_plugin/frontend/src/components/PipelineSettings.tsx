@@ -1,7 +1,7 @@
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { compact, defaultPlaceholders, formRoot, sameJson } from "../inspector/formSchema";
+import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "../inspector/formSchema";
 import { ParamsEditor } from "../inspector/ParamsEditor";
 import { ProblemNotes } from "../inspector/ProblemNotes";
 import { ScheduleField } from "../inspector/ScheduleField";
@@ -30,7 +30,7 @@ export function PipelineSettings() {
   const uiSchema = useMemo<UiSchema>(
     () => ({
       ...(schema ? defaultPlaceholders(schema, schema) : {}),
-      "ui:order": ["id", "title", "description", "tags", "schedule", "*", "params"],
+      "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
       id: { "ui:readonly": true },
       description: { "ui:widget": "textarea" },
       schedule: { "ui:field": "schedule" },

@@ -147,6 +147,7 @@ export function SchemaForm({ idPrefix, schema, uiSchema, formData, context, fiel
       templates={{ FieldTemplate }}
       translateString={translate}
       noHtml5Validate
+      noValidate // the server validates: its problems sit by each field
       showErrorList={false}
       experimental_defaultFormStateBehavior={{ emptyObjectFields: fillDefaults ? "populateAllDefaults" : "skipDefaults" }}
       onChange={(event: IChangeEvent, id?: string) => id && onEdit(event.formData)}

@@ -88,3 +88,9 @@ export function compact(value: unknown): unknown {
 export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** A `ui:order` of the wanted fields the schema has ("*": the rest), so a field gone from the spec breaks nothing. */
+export function fieldOrder(schema: JsonSchema, wanted: string[]): string[] {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  return wanted.filter((key) => key === "*" || key in properties);
+}
