@@ -48,7 +48,7 @@ def next_run_times(schedule: str, after: datetime.datetime, count: int) -> list[
 def schedule_router() -> APIRouter:
     router = APIRouter(tags=["checks"])
 
-    @router.post("/schedule/next", name="next_run_times", responses=error_responses(422, 500))
+    @router.post("/schedule/next", name="next_run_times", responses=error_responses(400, 422, 500))
     def next_runs(request: NextRunsRequest) -> NextRuns:
         """The next run times of a schedule; 422 with the fix when it is no cron expression or preset."""
         problem = schedule_problem(request.schedule)

@@ -67,6 +67,7 @@ def test_bad_sql_shows_on_the_node_in_the_list_and_at_its_line(editor, saved):
     expect(inspector.sql.content).to_have_text(GOOD_SQL.replace("\n", ""))
     problems.show()
     expect(problems.list).to_be_hidden()
+    expect(editor.top_bar.status).to_have_text("")  # showing a node's forms changes nothing
     editor.shot("valid")
 
     inspector.sql.replace_text(BAD_SQL)

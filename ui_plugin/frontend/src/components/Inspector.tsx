@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useShallow } from "zustand/react/shallow";
 import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "../inspector/formSchema";
 import { ProblemNotes } from "../inspector/ProblemNotes";
-import { codeWidgets, SchemaForm } from "../inspector/SchemaForm";
+import { codeWidgets, SchemaForm, SchemaPending } from "../inspector/SchemaForm";
 import { useComponentDetail, usePipelineSchema, type JsonSchema } from "../inspector/schemas";
 import { useFocusField } from "../inspector/useFocusField";
 import type { JimuNode, NodeSpec } from "../spec";
@@ -108,13 +108,11 @@ function storeFields(spec: NodeSpec, next: Record<string, unknown>): void {
 }
 
 function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: string[] }) {
-  const { t } = useTranslation();
   const detail = useComponentDetail(spec.component);
   const problems = useProblemsOf(spec.id);
   const schema = useMemo(() => (detail.value ? (formRoot(detail.value.params) as RJSFSchema) : null), [detail.value]);
   const uiSchema = useMemo<UiSchema>(() => (schema ? codeWidgets(schema, "params") : {}), [schema]);
-  if (detail.error) return <p className="field-problem error">{t("inspector.noSchema", { message: detail.error })}</p>;
-  if (!schema) return <p className="pane-empty">{t("inspector.loading")}</p>;
+  if (!schema) return <SchemaPending error={detail.error} />;
   return (
     <SchemaForm
       idPrefix="params"
@@ -131,24 +129,36 @@ function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: string[]
   );
 }
 
+/** What an empty override field means: the pipeline's defaults (as set, else as the spec says). */
+function inheritedPlaceholders(pipeline: JsonSchema, defaults: unknown): UiSchema {
+  const fromSpec = defaultPlaceholders({ $ref: "#/$defs/Defaults" }, pipeline);
+  const set = (defaults ?? {}) as Record<string, unknown>;
+  const resources = (set.resources ?? {}) as Record<string, unknown>;
+  const shown = (value: unknown) => (["string", "number", "boolean"].includes(typeof value) ? { "ui:placeholder": String(value) } : {});
+  const ui: UiSchema = { ...fromSpec, resources: { ...(fromSpec.resources as UiSchema) } };
+  for (const [key, value] of Object.entries(set)) if (key !== "resources") ui[key] = { ...ui[key], ...shown(value) };
+  for (const [key, value] of Object.entries(resources)) ui.resources[key] = { ...ui.resources[key], ...shown(value) };
+  return ui;
+}
+
 function OverridesForm({ spec }: { spec: NodeSpec }) {
-  const { t } = useTranslation();
   const pipeline = usePipelineSchema();
   const problems = useProblemsOf(spec.id);
+  const defaults = useEditor((s) => s.settings?.defaults);
   const schema = useMemo(() => (pipeline.value ? overridesSchema(pipeline.value) : null), [pipeline.value]);
   const uiSchema = useMemo<UiSchema>(
     () =>
-      schema
+      schema && pipeline.value
         ? {
             ...defaultPlaceholders(schema, schema),
+            ...inheritedPlaceholders(pipeline.value, defaults),
             "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
             description: { "ui:widget": "textarea" },
           }
         : {},
-    [schema],
+    [schema, pipeline.value, defaults],
   );
-  if (pipeline.error) return <p className="field-problem error">{t("inspector.noSchema", { message: pipeline.error })}</p>;
-  if (!schema) return <p className="pane-empty">{t("inspector.loading")}</p>;
+  if (!schema) return <SchemaPending error={pipeline.error} />;
   const { id: _id, component: _component, params, ...overrides } = spec;
   return (
     <SchemaForm

@@ -5,7 +5,7 @@ import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "..
 import { ParamsEditor } from "../inspector/ParamsEditor";
 import { ProblemNotes } from "../inspector/ProblemNotes";
 import { ScheduleField } from "../inspector/ScheduleField";
-import { SchemaForm } from "../inspector/SchemaForm";
+import { SchemaForm, SchemaPending } from "../inspector/SchemaForm";
 import { usePipelineSchema } from "../inspector/schemas";
 import { useFocusField } from "../inspector/useFocusField";
 import { useEditor } from "../store";
@@ -55,7 +55,6 @@ export function PipelineSettings() {
     <div className="pipeline-settings inspector" data-testid="pipeline-settings" ref={panel}>
       <h2>{t("panels.pipeline")}</h2>
       <ProblemNotes problems={general} />
-      {pipeline.error && <p className="field-problem error">{t("inspector.noSchema", { message: pipeline.error })}</p>}
       {schema ? (
         <SchemaForm
           idPrefix="pipeline"
@@ -67,7 +66,7 @@ export function PipelineSettings() {
           onEdit={onEdit}
         />
       ) : (
-        !pipeline.error && <p className="pane-empty">{t("inspector.loading")}</p>
+        <SchemaPending error={pipeline.error} />
       )}
     </div>
   );

@@ -59,20 +59,22 @@ function FieldTemplate(props: FieldTemplateProps) {
   return (
     <Wrap {...props}>
       <div className={problems.length ? "form-field has-problems" : "form-field"} data-field={path}>
-        {(displayLabel || bound !== null) && !(checkbox && bound === null) && !item && (
-          <label className="form-label" htmlFor={id}>
-            {label}
-            {required ? <span aria-hidden="true"> *</span> : null}
-          </label>
-        )}
-        {bindable && (
-          <ParamPicker
-            id={id}
-            names={context.paramNames ?? []}
-            bound={bound}
-            onPick={(value) => props.onChange(value, fieldPathId.path, undefined, id)}
-          />
-        )}
+        <div className="field-head">
+          {(displayLabel || bound !== null) && !(checkbox && bound === null) && !item && (
+            <label className="form-label" htmlFor={id}>
+              {label}
+              {required ? <span aria-hidden="true"> *</span> : null}
+            </label>
+          )}
+          {bindable && (
+            <ParamPicker
+              id={id}
+              names={context.paramNames ?? []}
+              bound={bound}
+              onPick={(value) => props.onChange(value, fieldPathId.path, undefined, id)}
+            />
+          )}
+        </div>
         {bound !== null ? (
           <p className="param-bound" id={id}>
             {t("inspector.boundTo", { name: bound })}
@@ -154,4 +156,11 @@ export function SchemaForm({ idPrefix, schema, uiSchema, formData, context, fiel
       onSubmit={() => undefined}
     />
   );
+}
+
+/** In place of a form whose schema is not there: why not, or that it is on its way. */
+export function SchemaPending({ error }: { error: string | null }) {
+  const { t } = useTranslation();
+  if (error) return <p className="field-problem error">{t("inspector.noSchema", { message: error })}</p>;
+  return <p className="pane-empty">{t("inspector.loading")}</p>;
 }
