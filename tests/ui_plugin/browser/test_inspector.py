@@ -191,3 +191,15 @@ def test_pipeline_params_are_edited_as_small_schemas(editor, saved, editor_works
     # 50 is above the maximum: the validator says so next to the param.
     expect(settings.param("top_n").get_by_test_id("field-problems")).to_contain_text("50")
     editor.shot("param-problem")
+
+
+def test_the_panels_speak_chinese(editor, saved):
+    editor.top_bar.language("zh")
+    settings = PipelineSettings(editor.page)
+    expect(settings.schedule_kind.locator("option").first).to_have_text("仅手动运行")
+    expect(settings.add_param_button).to_have_text("添加参数")
+    editor.canvas.node("write").click()
+    editor.inspector.wait_for("write")
+    expect(editor.inspector.root.locator("h3").first).to_have_text("参数")
+    expect(editor.inspector.field("params.uri").get_by_test_id("param-picker")).to_contain_text("固定值")
+    editor.shot("chinese")

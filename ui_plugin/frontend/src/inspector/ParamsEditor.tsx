@@ -149,7 +149,7 @@ export function ParamsEditor({ formData, onChange, fieldPathId, schema }: FieldP
   };
   return (
     <div className="params-editor" data-field="params" data-testid="pipeline-params">
-      <span className="form-label">{schema.title ?? t("inspector.pipelineParams")}</span>
+      <span className="form-label">{t("inspector.fields.params")}</span>
       {schema.description && <p className="inspector-help">{t("inspector.paramsHelp")}</p>}
       {Object.entries(params).map(([name, param]) => (
         <ParamRow

@@ -50,7 +50,7 @@ function shown(time: string): string {
   return `${new Date(time).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-export function ScheduleField({ formData, onChange, fieldPathId, schema }: FieldProps) {
+export function ScheduleField({ formData, onChange, fieldPathId }: FieldProps) {
   const { t } = useTranslation();
   const schedule = typeof formData === "string" && formData !== "" ? formData : undefined;
   const [custom, setCustom] = useState(schedule !== undefined && !PRESETS.includes(schedule));
@@ -62,7 +62,7 @@ export function ScheduleField({ formData, onChange, fieldPathId, schema }: Field
   return (
     <div className="schedule-field" data-testid="schedule">
       <label className="form-label" htmlFor={`${id}-kind`}>
-        {schema.title ?? t("inspector.schedule")}
+        {t("inspector.fields.schedule")}
       </label>
       <select
         id={`${id}-kind`}

@@ -30,6 +30,7 @@ export interface FormContext {
   prefix: string; // the path of the form's data inside the node or pipeline: "params", ""
   problems: Problem[];
   paramNames?: string[]; // offered to top-level fields when set: they may take a pipeline param
+  specLabels?: boolean; // the spec's own fields: labels from the catalogue, the schema's title otherwise
 }
 
 function fieldPath(context: FormContext, path: (string | number)[]): string {
@@ -44,9 +45,11 @@ export function codeLanguage(schema: unknown): CodeLanguage | null {
 
 function FieldTemplate(props: FieldTemplateProps) {
   const { id, label, children, description, hidden, required, displayLabel, registry, uiSchema, schema, fieldPathId } = props;
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const context = registry.formContext as FormContext;
   const options = getUiOptions(uiSchema);
+  const key = `inspector.fields.${String(fieldPathId.path[fieldPathId.path.length - 1] ?? "")}`;
+  const shown = context.specLabels && i18n.exists(key) ? t(key) : label;
   const Wrap = getTemplate<"WrapIfAdditionalTemplate">("WrapIfAdditionalTemplate", registry, options);
   if (hidden) return <div className="hidden">{children}</div>;
   const path = fieldPath(context, fieldPathId.path);
@@ -62,7 +65,7 @@ function FieldTemplate(props: FieldTemplateProps) {
         <div className="field-head">
           {(displayLabel || bound !== null) && !(checkbox && bound === null) && !item && (
             <label className="form-label" htmlFor={id}>
-              {label}
+              {shown}
               {required ? <span aria-hidden="true"> *</span> : null}
             </label>
           )}
@@ -156,11 +159,4 @@ export function SchemaForm({ idPrefix, schema, uiSchema, formData, context, fiel
       onSubmit={() => undefined}
     />
   );
-}
-
-/** In place of a form whose schema is not there: why not, or that it is on its way. */
-export function SchemaPending({ error }: { error: string | null }) {
-  const { t } = useTranslation();
-  if (error) return <p className="field-problem error">{t("inspector.noSchema", { message: error })}</p>;
-  return <p className="pane-empty">{t("inspector.loading")}</p>;
 }

@@ -1,0 +1,90 @@
+// The node's forms: its params from the component's schema, and its own settings from the spec's.
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import { useMemo } from "react";
+import type { NodeSpec } from "../spec";
+import { useEditor } from "../store";
+import { useProblemsOf } from "../validation";
+import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "./formSchema";
+import { SchemaPending } from "./Pending";
+import { codeWidgets, SchemaForm } from "./SchemaForm";
+import { useComponentDetail, usePipelineSchema, type JsonSchema } from "./schemas";
+
+// What a node stores besides its params: the fields of NodeSpec in the pipeline schema.
+const NOT_OVERRIDES = ["id", "component", "params"];
+
+function overridesSchema(pipeline: JsonSchema): JsonSchema | null {
+  const defs = pipeline.$defs as Record<string, JsonSchema> | undefined;
+  if (!defs?.NodeSpec) return null;
+  return formRoot({ ...defs.NodeSpec, $defs: defs }, NOT_OVERRIDES);
+}
+
+/** Store the node's fields besides id and component (the store's action replaces them all), if changed. */
+function storeFields(spec: NodeSpec, next: Record<string, unknown>): void {
+  const { id, component: _component, ...stored } = spec;
+  if (!sameJson(next, stored)) useEditor.getState().updateNodeSpec(id, next);
+}
+
+export function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: string[] }) {
+  const detail = useComponentDetail(spec.component);
+  const problems = useProblemsOf(spec.id);
+  const schema = useMemo(() => (detail.value ? (formRoot(detail.value.params) as RJSFSchema) : null), [detail.value]);
+  const uiSchema = useMemo<UiSchema>(() => (schema ? codeWidgets(schema, "params") : {}), [schema]);
+  if (!schema) return <SchemaPending error={detail.error} />;
+  return (
+    <SchemaForm
+      idPrefix="params"
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={spec.params ?? {}}
+      context={{ prefix: "params", problems, paramNames }}
+      fillDefaults
+      onEdit={(params) => {
+        const { id: _id, component: _component, ...stored } = spec;
+        storeFields(spec, { ...stored, params });
+      }}
+    />
+  );
+}
+
+/** What an empty override field means: the pipeline's defaults (as set, else as the spec says). */
+function inheritedPlaceholders(pipeline: JsonSchema, defaults: unknown): UiSchema {
+  const fromSpec = defaultPlaceholders({ $ref: "#/$defs/Defaults" }, pipeline);
+  const set = (defaults ?? {}) as Record<string, unknown>;
+  const resources = (set.resources ?? {}) as Record<string, unknown>;
+  const shown = (value: unknown) => (["string", "number", "boolean"].includes(typeof value) ? { "ui:placeholder": String(value) } : {});
+  const ui: UiSchema = { ...fromSpec, resources: { ...(fromSpec.resources as UiSchema) } };
+  for (const [key, value] of Object.entries(set)) if (key !== "resources") ui[key] = { ...ui[key], ...shown(value) };
+  for (const [key, value] of Object.entries(resources)) ui.resources[key] = { ...ui.resources[key], ...shown(value) };
+  return ui;
+}
+
+export function OverridesForm({ spec }: { spec: NodeSpec }) {
+  const pipeline = usePipelineSchema();
+  const problems = useProblemsOf(spec.id);
+  const defaults = useEditor((s) => s.settings?.defaults);
+  const schema = useMemo(() => (pipeline.value ? overridesSchema(pipeline.value) : null), [pipeline.value]);
+  const uiSchema = useMemo<UiSchema>(
+    () =>
+      schema && pipeline.value
+        ? {
+            ...defaultPlaceholders(schema, schema),
+            ...inheritedPlaceholders(pipeline.value, defaults),
+            "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
+            description: { "ui:widget": "textarea" },
+          }
+        : {},
+    [schema, pipeline.value, defaults],
+  );
+  if (!schema) return <SchemaPending error={pipeline.error} />;
+  const { id: _id, component: _component, params, ...overrides } = spec;
+  return (
+    <SchemaForm
+      idPrefix="node"
+      schema={schema as RJSFSchema}
+      uiSchema={uiSchema}
+      formData={overrides}
+      context={{ prefix: "", problems, specLabels: true }}
+      onEdit={(data) => storeFields(spec, { ...(compact(data) as Record<string, unknown>), params })}
+    />
+  );
+}

@@ -1,0 +1,56 @@
+// The pipeline's settings as a form over the pipeline schema; schedule and params have their own fields.
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import { useMemo } from "react";
+import type { PipelineDocument } from "../api";
+import { useEditor } from "../store";
+import { useProblemsOf } from "../validation";
+import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "./formSchema";
+import { ParamsEditor } from "./ParamsEditor";
+import { SchemaPending } from "./Pending";
+import { ScheduleField } from "./ScheduleField";
+import { SchemaForm } from "./SchemaForm";
+import { usePipelineSchema } from "./schemas";
+
+// The canvas edits these; `$schema` and `schema_version` describe the file, not the pipeline.
+const NOT_SETTINGS = ["nodes", "edges", "editor", "$schema", "schema_version"];
+const FIELDS = { schedule: ScheduleField, pipelineParams: ParamsEditor };
+
+export default function SettingsForm({ settings }: { settings: PipelineDocument }) {
+  const updateSettings = useEditor((s) => s.updateSettings);
+  const problems = useProblemsOf(null);
+  const pipeline = usePipelineSchema();
+  const schema = useMemo(() => (pipeline.value ? formRoot(pipeline.value, NOT_SETTINGS) : null), [pipeline.value]);
+  const uiSchema = useMemo<UiSchema>(
+    () => ({
+      ...(schema ? defaultPlaceholders(schema, schema) : {}),
+      "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
+      id: { "ui:readonly": true },
+      description: { "ui:widget": "textarea" },
+      schedule: { "ui:field": "schedule" },
+      params: { "ui:field": "pipelineParams" },
+    }),
+    [schema],
+  );
+  if (!schema) return <SchemaPending error={pipeline.error} />;
+  const formData = Object.fromEntries(Object.entries(settings).filter(([key]) => !NOT_SETTINGS.includes(key)));
+
+  const onEdit = (data: unknown) => {
+    const next = compact(data) as Record<string, unknown>;
+    // A field emptied in the form leaves the document: the store patches, so say it is gone.
+    const patch: Record<string, unknown> = { ...next };
+    for (const key of Object.keys(formData)) if (!(key in next) && key !== "id") patch[key] = undefined;
+    if (!sameJson({ ...formData, ...patch }, formData)) updateSettings(patch);
+  };
+
+  return (
+    <SchemaForm
+      idPrefix="pipeline"
+      schema={schema as RJSFSchema}
+      uiSchema={uiSchema}
+      formData={formData}
+      context={{ prefix: "", problems, specLabels: true }}
+      fields={FIELDS}
+      onEdit={onEdit}
+    />
+  );
+}
