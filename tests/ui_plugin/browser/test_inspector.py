@@ -89,6 +89,9 @@ def test_bad_sql_shows_on_the_node_in_the_list_and_at_its_line(editor, saved):
     inspector.wait_for("sql")
     expect(inspector.sql.content).to_be_focused()
     editor.shot("problem-clicked")
+    editor.page.keyboard.press("Tab")  # the editor keeps no keyboard user in: Tab goes on to the next field
+    expect(inspector.sql.content).not_to_be_focused()
+    expect(inspector.sql.content).to_have_text(BAD_SQL.replace("\n", ""))
 
     inspector.sql.replace_text(GOOD_SQL)
     expect(node.get_by_test_id("node-problems")).to_be_hidden()

@@ -56,6 +56,7 @@ export function CodeField({ id, value, language, problems, label, readOnly, onCh
         minHeight="90px"
         maxHeight="320px"
         basicSetup={{ foldGutter: false, highlightActiveLine: false }}
+        indentWithTab={false} // Tab moves on to the next field: the panel stays keyboard-navigable
         onCreateEditor={setView}
         onChange={onChange}
       />
