@@ -206,3 +206,13 @@ def test_the_panels_speak_chinese(editor, saved):
     expect(editor.inspector.root.locator("h3").first).to_have_text("参数")
     expect(editor.inspector.field("params.uri").get_by_test_id("param-picker")).to_contain_text("固定值")
     editor.shot("chinese")
+
+
+def test_the_sql_editor_completes_upstream_table_names(editor, saved):
+    editor.canvas.node("sql").click()
+    editor.inspector.wait_for("sql")
+    editor.inspector.sql.replace_text("SELECT * FROM ")
+    editor.page.keyboard.type("lo")
+    completions = editor.inspector.sql.root.locator(".cm-tooltip-autocomplete")
+    expect(completions).to_contain_text("load")
+    editor.shot("table-completion")

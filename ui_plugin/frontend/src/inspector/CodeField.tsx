@@ -10,7 +10,11 @@ import type { Problem } from "../validation";
 
 export type CodeLanguage = "sql" | "python";
 
-const LANGUAGES = { sql: () => sql(), python: () => python() };
+// SQL completes the tables a query may read: the ids of the nodes upstream of this one.
+const LANGUAGES = {
+  sql: (tables: string[]) => sql({ schema: Object.fromEntries(tables.map((t) => [t, []])) }),
+  python: () => python(),
+};
 
 /** Where a problem goes in the text: at its line and column when known, else over the first line. */
 export function diagnosticOf(problem: Problem, doc: Text): Diagnostic {
@@ -32,15 +36,20 @@ interface Props {
   value: string;
   language: CodeLanguage;
   problems: Problem[];
+  tables?: string[];
   label: string;
   readOnly?: boolean;
   onChange: (value: string) => void;
 }
 
-export function CodeField({ id, value, language, problems, label, readOnly, onChange }: Props) {
+export function CodeField({ id, value, language, problems, tables, label, readOnly, onChange }: Props) {
   const [view, setView] = useState<EditorView | null>(null);
-  const extensions = useMemo(() => [LANGUAGES[language](), EditorView.lineWrapping, lintGutter(),
-    EditorView.contentAttributes.of({ "aria-label": label, id })], [language, label, id]);
+  const tableList = (tables ?? []).join(",");
+  const extensions = useMemo(
+    () => [LANGUAGES[language](tableList ? tableList.split(",") : []), EditorView.lineWrapping, lintGutter(),
+      EditorView.contentAttributes.of({ "aria-label": label, id })],
+    [language, label, id, tableList],
+  );
 
   useEffect(() => {
     if (!view) return;

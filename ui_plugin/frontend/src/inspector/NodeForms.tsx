@@ -1,6 +1,7 @@
 // The node's forms: its params from the component's schema, and its own settings from the spec's.
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { NodeSpec } from "../spec";
 import { useEditor } from "../store";
 import { useProblemsOf } from "../validation";
@@ -27,6 +28,7 @@ function storeFields(spec: NodeSpec, next: Record<string, unknown>): void {
 export function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: string[] }) {
   const detail = useComponentDetail(spec.component);
   const problems = useProblemsOf(spec.id);
+  const upstream = useEditor(useShallow((s) => s.edges.filter((e) => e.target === spec.id).map((e) => e.source)));
   const schema = useMemo(() => (detail.value ? (formRoot(detail.value.params) as RJSFSchema) : null), [detail.value]);
   const uiSchema = useMemo<UiSchema>(() => (schema ? codeWidgets(schema, "params") : {}), [schema]);
   if (!schema) return <SchemaPending error={detail.error} />;
@@ -36,7 +38,7 @@ export function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: s
       schema={schema}
       uiSchema={uiSchema}
       formData={spec.params ?? {}}
-      context={{ prefix: "params", problems, paramNames }}
+      context={{ prefix: "params", problems, paramNames, tables: upstream }}
       fillDefaults
       onEdit={(params) => {
         const { id: _id, component: _component, ...stored } = spec;

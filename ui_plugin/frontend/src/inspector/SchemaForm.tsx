@@ -31,6 +31,7 @@ export interface FormContext {
   problems: Problem[];
   paramNames?: string[]; // offered to top-level fields when set: they may take a pipeline param
   specLabels?: boolean; // the spec's own fields: labels from the catalogue, the schema's title otherwise
+  tables?: string[]; // what a SQL param may read: the upstream node ids
 }
 
 function fieldPath(context: FormContext, path: (string | number)[]): string {
@@ -103,6 +104,7 @@ function codeWidget(language: CodeLanguage): ComponentType<WidgetProps> {
         value={typeof value === "string" ? value : ""}
         language={language}
         problems={problems}
+        tables={context.tables}
         label={label}
         readOnly={readonly || disabled}
         onChange={(text) => onChange(text === "" ? undefined : text)}
