@@ -35,7 +35,8 @@ def saved(editor, editor_url, editor_workspace, catalog) -> dict:
     document = {
         "id": PIPELINE,
         "title": "Orders by region",
-        "params": {"out_file": {"type": "string", "default": "orders_by_region.csv"}},
+        "params": {"out_file": {"type": "string", "default": "orders_by_region.csv"},
+                   "region": {"type": ["string", "null"], "default": None, "enum": ["north", "south", None]}},
         "nodes": [
             {"id": "load", "component": newest["load_table"], "params": {"uri": "data/orders.csv"}},
             {"id": "sql", "component": newest["sql"], "params": {"query": GOOD_SQL}},
@@ -163,7 +164,9 @@ def test_a_cron_schedule_shows_croniters_next_runs(editor, saved, editor_workspa
     settings.cron.fill("0 6 * * *")
     expect(settings.next_runs).to_be_visible()
     editor.top_bar.save_with_keyboard()
-    assert saved_file(editor_workspace)["schedule"] == "0 6 * * *"
+    stored = saved_file(editor_workspace)
+    assert stored["schedule"] == "0 6 * * *"
+    assert stored["params"] == saved["params"]  # null defaults and enum members are kept as written
 
 
 def test_pipeline_params_are_edited_as_small_schemas(editor, saved, editor_workspace, catalog):
@@ -183,7 +186,7 @@ def test_pipeline_params_are_edited_as_small_schemas(editor, saved, editor_works
     editor.top_bar.save_with_keyboard()
     stored = saved_file(editor_workspace)
     assert stored["params"] == {
-        "out_file": {"type": "string", "default": "orders_by_region.csv"},
+        **saved["params"],
         "top_n": {"type": "integer", "default": 5, "minimum": 1, "maximum": 10, "enum": [1, 5, 10],
                   "description": "rows to keep"},
     }

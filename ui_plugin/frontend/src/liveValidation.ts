@@ -53,7 +53,9 @@ export function startLiveValidation(): () => void {
 
   const stop = useEditor.subscribe((state, previous) => {
     if (state.open?.document.id !== previous.open?.document.id) {
-      // Another pipeline: its problems are not this one's.
+      // Another pipeline: the last one's problems, and any answer still coming for it, are not this one's.
+      inFlight?.abort();
+      latest++;
       useValidation.getState().setProblems([]);
       checked = null;
     }

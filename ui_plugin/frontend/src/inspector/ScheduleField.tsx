@@ -53,7 +53,9 @@ function shown(time: string): string {
 export function ScheduleField({ formData, onChange, fieldPathId }: FieldProps) {
   const { t } = useTranslation();
   const schedule = typeof formData === "string" && formData !== "" ? formData : undefined;
-  const [custom, setCustom] = useState(schedule !== undefined && !PRESETS.includes(schedule));
+  // Cron when the schedule is one, or when the user chose to write one (the field may still be empty).
+  const [wantsCron, setWantsCron] = useState(false);
+  const custom = wantsCron || (schedule !== undefined && !PRESETS.includes(schedule));
   const choice = schedule === undefined && !custom ? "" : custom ? CUSTOM : schedule;
   const preview = useNextRuns(schedule);
   const id = fieldPathId.$id;
@@ -70,7 +72,7 @@ export function ScheduleField({ formData, onChange, fieldPathId }: FieldProps) {
         value={choice}
         onChange={(event) => {
           const picked = event.target.value;
-          setCustom(picked === CUSTOM);
+          setWantsCron(picked === CUSTOM);
           if (picked !== CUSTOM) set(picked || undefined);
         }}
       >

@@ -35,7 +35,10 @@ export default function SettingsForm({ settings }: { settings: PipelineDocument 
   const formData = Object.fromEntries(Object.entries(settings).filter(([key]) => !NOT_SETTINGS.includes(key)));
 
   const onEdit = (data: unknown) => {
-    const next = compact(data) as Record<string, unknown>;
+    // Params are JSON Schemas written as they are (a null default or enum member means something there).
+    const { params, ...rest } = data as Record<string, unknown>;
+    const next = compact(rest) as Record<string, unknown>;
+    if (params !== undefined && Object.keys(params as object).length > 0) next.params = params;
     // A field emptied in the form leaves the document: the store patches, so say it is gone.
     const patch: Record<string, unknown> = { ...next };
     for (const key of Object.keys(formData)) if (!(key in next) && key !== "id") patch[key] = undefined;
