@@ -208,6 +208,7 @@ def test_the_panels_speak_chinese(editor, saved):
     editor.inspector.wait_for("write")
     expect(editor.inspector.root.locator("h3").first).to_have_text("参数")
     expect(editor.inspector.field("params.uri").get_by_test_id("param-picker")).to_contain_text("固定值")
+    expect(editor.inspector.field("retries").locator("label")).to_have_text("重试次数")  # the spec's fields too
     editor.shot("chinese")
 
 

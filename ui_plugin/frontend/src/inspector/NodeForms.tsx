@@ -5,7 +5,8 @@ import { useShallow } from "zustand/react/shallow";
 import type { NodeSpec } from "../spec";
 import { useEditor } from "../store";
 import { useProblemsOf } from "../validation";
-import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "./formSchema";
+import { compact, fieldOrder, formRoot, mergeUi, sameJson, specFieldUi } from "./formSchema";
+import { useSpecTitle } from "./specTitles";
 import { SchemaPending } from "./Pending";
 import { codeWidgets, SchemaForm } from "./SchemaForm";
 import { useComponentDetail, usePipelineSchema, type JsonSchema } from "./schemas";
@@ -48,15 +49,13 @@ export function ParamsForm({ spec, paramNames }: { spec: NodeSpec; paramNames: s
   );
 }
 
-/** What an empty override field means: the pipeline's defaults (as set, else as the spec says). */
-function inheritedPlaceholders(pipeline: JsonSchema, defaults: unknown): UiSchema {
-  const fromSpec = defaultPlaceholders({ $ref: "#/$defs/Defaults" }, pipeline);
+/** What an empty override field means: the pipeline's defaults as set (the spec's show already). */
+function inheritedPlaceholders(defaults: unknown): UiSchema {
   const set = (defaults ?? {}) as Record<string, unknown>;
-  const resources = (set.resources ?? {}) as Record<string, unknown>;
   const shown = (value: unknown) => (["string", "number", "boolean"].includes(typeof value) ? { "ui:placeholder": String(value) } : {});
-  const ui: UiSchema = { ...fromSpec, resources: { ...(fromSpec.resources as UiSchema) } };
-  for (const [key, value] of Object.entries(set)) if (key !== "resources") ui[key] = { ...ui[key], ...shown(value) };
-  for (const [key, value] of Object.entries(resources)) ui.resources[key] = { ...ui.resources[key], ...shown(value) };
+  const ui: UiSchema = { resources: {} };
+  for (const [key, value] of Object.entries(set)) if (key !== "resources") ui[key] = shown(value);
+  for (const [key, value] of Object.entries((set.resources ?? {}) as Record<string, unknown>)) ui.resources[key] = shown(value);
   return ui;
 }
 
@@ -64,18 +63,21 @@ export function OverridesForm({ spec }: { spec: NodeSpec }) {
   const pipeline = usePipelineSchema();
   const problems = useProblemsOf(spec.id);
   const defaults = useEditor((s) => s.settings?.defaults);
+  const title = useSpecTitle();
   const schema = useMemo(() => (pipeline.value ? overridesSchema(pipeline.value) : null), [pipeline.value]);
   const uiSchema = useMemo<UiSchema>(
     () =>
       schema && pipeline.value
-        ? {
-            ...defaultPlaceholders(schema, schema),
-            ...inheritedPlaceholders(pipeline.value, defaults),
-            "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
-            description: { "ui:widget": "textarea" },
-          }
+        ? [
+            specFieldUi({ $ref: "#/$defs/Defaults" }, pipeline.value, title),
+            inheritedPlaceholders(defaults),
+            {
+              "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
+              description: { "ui:widget": "textarea" },
+            },
+          ].reduce(mergeUi, specFieldUi(schema, schema, title))
         : {},
-    [schema, pipeline.value, defaults],
+    [schema, pipeline.value, defaults, title],
   );
   if (!schema) return <SchemaPending error={pipeline.error} />;
   const { id: _id, component: _component, params, ...overrides } = spec;
@@ -85,7 +87,7 @@ export function OverridesForm({ spec }: { spec: NodeSpec }) {
       schema={schema as RJSFSchema}
       uiSchema={uiSchema}
       formData={overrides}
-      context={{ prefix: "", problems, specLabels: true }}
+      context={{ prefix: "", problems }}
       onEdit={(data) => storeFields(spec, { ...(compact(data) as Record<string, unknown>), params })}
     />
   );

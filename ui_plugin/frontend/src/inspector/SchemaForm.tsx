@@ -30,7 +30,6 @@ export interface FormContext {
   prefix: string; // the path of the form's data inside the node or pipeline: "params", ""
   problems: Problem[];
   paramNames?: string[]; // offered to top-level fields when set: they may take a pipeline param
-  specLabels?: boolean; // the spec's own fields: labels from the catalogue, the schema's title otherwise
   tables?: string[]; // what a SQL param may read: the upstream node ids
 }
 
@@ -46,11 +45,9 @@ export function codeLanguage(schema: unknown): CodeLanguage | null {
 
 function FieldTemplate(props: FieldTemplateProps) {
   const { id, label, children, description, hidden, required, displayLabel, registry, uiSchema, schema, fieldPathId } = props;
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const context = registry.formContext as FormContext;
   const options = getUiOptions(uiSchema);
-  const key = `inspector.fields.${String(fieldPathId.path[fieldPathId.path.length - 1] ?? "")}`;
-  const shown = context.specLabels && i18n.exists(key) ? t(key) : label;
   const Wrap = getTemplate<"WrapIfAdditionalTemplate">("WrapIfAdditionalTemplate", registry, options);
   if (hidden) return <div className="hidden">{children}</div>;
   const path = fieldPath(context, fieldPathId.path);
@@ -66,7 +63,7 @@ function FieldTemplate(props: FieldTemplateProps) {
         <div className="field-head">
           {(displayLabel || bound !== null) && !(checkbox && bound === null) && !item && (
             <label className="form-label" htmlFor={id}>
-              {shown}
+              {label}
               {required ? <span aria-hidden="true"> *</span> : null}
             </label>
           )}

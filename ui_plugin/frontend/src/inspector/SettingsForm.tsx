@@ -4,7 +4,8 @@ import { useMemo } from "react";
 import type { PipelineDocument } from "../api";
 import { useEditor } from "../store";
 import { useProblemsOf } from "../validation";
-import { compact, defaultPlaceholders, fieldOrder, formRoot, sameJson } from "./formSchema";
+import { compact, fieldOrder, formRoot, mergeUi, sameJson, specFieldUi } from "./formSchema";
+import { useSpecTitle } from "./specTitles";
 import { ParamsEditor } from "./ParamsEditor";
 import { SchemaPending } from "./Pending";
 import { ScheduleField } from "./ScheduleField";
@@ -17,19 +18,20 @@ const FIELDS = { schedule: ScheduleField, pipelineParams: ParamsEditor };
 
 export default function SettingsForm({ settings }: { settings: PipelineDocument }) {
   const updateSettings = useEditor((s) => s.updateSettings);
+  const title = useSpecTitle();
   const problems = useProblemsOf(null);
   const pipeline = usePipelineSchema();
   const schema = useMemo(() => (pipeline.value ? formRoot(pipeline.value, NOT_SETTINGS) : null), [pipeline.value]);
   const uiSchema = useMemo<UiSchema>(
-    () => ({
-      ...(schema ? defaultPlaceholders(schema, schema) : {}),
-      "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
-      id: { "ui:readonly": true },
-      description: { "ui:widget": "textarea" },
-      schedule: { "ui:field": "schedule" },
-      params: { "ui:field": "pipelineParams" },
-    }),
-    [schema],
+    () =>
+      mergeUi(schema ? specFieldUi(schema, schema, title) : {}, {
+        "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
+        id: { "ui:readonly": true },
+        description: { "ui:widget": "textarea" },
+        schedule: { "ui:field": "schedule" },
+        params: { "ui:field": "pipelineParams" },
+      }),
+    [schema, title],
   );
   if (!schema) return <SchemaPending error={pipeline.error} />;
   const formData = Object.fromEntries(Object.entries(settings).filter(([key]) => !NOT_SETTINGS.includes(key)));
@@ -51,7 +53,7 @@ export default function SettingsForm({ settings }: { settings: PipelineDocument 
       schema={schema as RJSFSchema}
       uiSchema={uiSchema}
       formData={formData}
-      context={{ prefix: "", problems, specLabels: true }}
+      context={{ prefix: "", problems }}
       fields={FIELDS}
       onEdit={onEdit}
     />

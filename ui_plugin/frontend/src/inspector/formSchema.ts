@@ -51,23 +51,31 @@ function resolved(schema: unknown, root: Schema): Schema {
 }
 
 /**
- * Placeholders that show each scalar default in an empty field, for forms that leave unset fields
- * unset (node overrides inherit, pipeline settings keep the file small).
+ * For the spec's own forms: each field's label from the message catalogue (`title(key)`; the schema's
+ * title when it has none), and placeholders that show each scalar default in an empty field, for forms
+ * that leave unset fields unset (node overrides inherit, pipeline settings keep the file small).
  */
-export function defaultPlaceholders(schema: unknown, root: Schema, depth = 0): UiSchema {
+export function specFieldUi(schema: unknown, root: Schema, title: (key: string) => string | undefined, depth = 0): UiSchema {
   const ui: UiSchema = {};
   const properties = resolved(schema, root).properties;
   if (!isObject(properties) || depth > 4) return ui;
   for (const [key, property] of Object.entries(properties)) {
     const field = resolved(property, root);
     const fallback = field.default;
-    if (["string", "number", "boolean"].includes(typeof fallback) && fallback !== "") {
-      ui[key] = { "ui:placeholder": String(fallback) };
-    } else if (isObject(field.properties)) {
-      ui[key] = defaultPlaceholders(field, root, depth + 1);
-    }
+    const entry: UiSchema = isObject(field.properties) ? specFieldUi(field, root, title, depth + 1) : {};
+    if (["string", "number", "boolean"].includes(typeof fallback) && fallback !== "") entry["ui:placeholder"] = String(fallback);
+    const label = title(key);
+    if (label) entry["ui:title"] = label;
+    ui[key] = entry;
   }
   return ui;
+}
+
+/** `b` over `a`, object by object: the uiSchema of one field gathered from several places. */
+export function mergeUi(a: UiSchema, b: UiSchema): UiSchema {
+  const out: UiSchema = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = isObject(value) && isObject(out[key]) ? mergeUi(out[key], value) : value;
+  return out;
 }
 
 /** `value` without undefined, null, empty lists and empty objects: what a form left unset is not written. */
