@@ -197,6 +197,12 @@ def test_pipeline_params_are_edited_as_small_schemas(editor, saved, editor_works
     # 50 is above the maximum: the validator says so next to the param.
     expect(settings.param("top_n").get_by_test_id("field-problems")).to_contain_text("50")
     editor.shot("param-problem")
+    # From the problems list, a pipeline problem brings its field into view and focus.
+    problems = ProblemsList(editor.page)
+    problems.show()
+    editor.page.get_by_test_id("param-default").first.focus()
+    problems.item("", "bad-param-default").first.click()
+    expect(settings.param("top_n").get_by_test_id("param-default")).to_be_focused()
 
 
 def test_the_panels_speak_chinese(editor, saved):

@@ -38,9 +38,9 @@ function withKey(schema: ParamSchema, key: string, value: unknown): ParamSchema 
 }
 
 // A typed field commits when it loses focus or on Enter, so half-typed numbers and lists are not rewritten.
-function CommitInput(props: { label: string; value: string; testId: string; onCommit: (text: string) => void }) {
+function CommitInput(props: { label: string; value: string; testId: string; field: string; onCommit: (text: string) => void }) {
   return (
-    <label className="param-cell">
+    <label className="param-cell" data-field={props.field}>
       <span>{props.label}</span>
       <input
         key={props.value}
@@ -112,24 +112,24 @@ function ParamRow({ name, schema, onRename, onChange, onRemove }: {
             <span>{t("inspector.paramDefault")}</span>
           </label>
         ) : (
-          <CommitInput label={t("inspector.paramDefault")} testId="param-default" value={text(schema.default)}
+          <CommitInput label={t("inspector.paramDefault")} testId="param-default" field={`params.${name}.default`} value={text(schema.default)}
             onCommit={(value) => onChange(withKey(schema, "default", parsed(value, type)))} />
         )}
         {numeric &&
           (["minimum", "maximum"] as const).map((key) => (
-            <CommitInput key={key} label={t(`inspector.${key}`)} testId={`param-${key}`} value={text(schema[key])}
+            <CommitInput key={key} label={t(`inspector.${key}`)} testId={`param-${key}`} field={`params.${name}.${key}`} value={text(schema[key])}
               onCommit={(value) => onChange(withKey(schema, key, parsed(value, type)))} />
           ))}
       </div>
       {type !== "boolean" && (
-        <CommitInput label={t("inspector.paramEnum")} testId="param-enum"
+        <CommitInput label={t("inspector.paramEnum")} testId="param-enum" field={`params.${name}.enum`}
           value={Array.isArray(schema.enum) ? schema.enum.map(text).join(", ") : ""}
           onCommit={(value) => {
             const items = value.split(",").map((item) => parsed(item.trim(), type)).filter((item) => item !== undefined && item !== "");
             onChange(withKey(schema, "enum", items.length ? items : undefined));
           }} />
       )}
-      <CommitInput label={t("inspector.paramDescription")} testId="param-description" value={text(schema.description)}
+      <CommitInput label={t("inspector.paramDescription")} testId="param-description" field={`params.${name}.description`} value={text(schema.description)}
         onCommit={(value) => onChange(withKey(schema, "description", value.trim() || undefined))} />
       <ProblemNotes problems={problems} />
     </fieldset>
