@@ -226,3 +226,18 @@ def test_the_sql_editor_completes_upstream_table_names(editor, saved):
     completions = editor.inspector.sql.root.locator(".cm-tooltip-autocomplete")
     expect(completions).to_contain_text("load")
     editor.shot("table-completion")
+
+
+def test_a_problem_in_a_list_item_sits_by_that_item(editor, saved):
+    editor.canvas.node("load").click()
+    editor.inspector.wait_for("load")
+    names = editor.inspector.field("params.column_names")
+    add = names.locator(".btn-add")
+    add.click()
+    editor.inspector.control("params.column_names.0").fill("region")
+    add.click()  # the second name stays empty: the validator refuses it
+    item = editor.inspector.field("params.column_names.1")
+    expect(item.get_by_test_id("field-problems")).to_contain_text("type string")
+    expect(editor.canvas.node("load").get_by_test_id("node-problems")).to_have_text("1")
+    expect(editor.inspector.field("params.column_names.0").get_by_test_id("field-problems")).to_have_count(0)
+    editor.shot("list-item-problem")

@@ -44,9 +44,11 @@ export function useBlockingProblems(): Problem[] {
   return useValidation(useShallow((s) => s.problems.filter((p) => p.severity === "error")));
 }
 
-/** Where a problem sits inside its node, or inside the pipeline's settings: "params.query", "schedule". */
+/**
+ * Where a problem sits inside its node, or inside the pipeline's settings, as the forms name their
+ * fields: "params.query", "schedule", "params.column_names.0" (list places as plain segments).
+ */
 export function fieldOf(problem: Problem): string | null {
-  if (problem.node) return problem.field;
-  const inside = problem.path.replace(/^\$\.?/, "");
-  return inside === "" ? null : inside;
+  const inside = problem.node ? problem.field : problem.path.replace(/^\$\.?/, "");
+  return inside ? inside.replace(/\[(\d+)\]/g, ".$1") : null;
 }

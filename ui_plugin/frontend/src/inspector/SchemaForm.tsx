@@ -52,7 +52,9 @@ function FieldTemplate(props: FieldTemplateProps) {
   if (hidden) return <div className="hidden">{children}</div>;
   const path = fieldPath(context, fieldPathId.path);
   const problems = context.problems.filter((p) => fieldOf(p) === path);
-  const bindable = context.paramNames !== undefined && fieldPathId.path.length === 1 && codeLanguage(schema) === null;
+  // A top-level value (not code, not a list or object) may come from a pipeline param.
+  const scalar = ["string", "number", "integer", "boolean"].includes(String(schema.type));
+  const bindable = context.paramNames !== undefined && fieldPathId.path.length === 1 && scalar && codeLanguage(schema) === null;
   const bound = bindable ? paramReference(props.formData) : null;
   const checkbox = options.widget === "checkbox" || (schema.type === "boolean" && !options.widget);
   // A list's items are named by their place in the list, not "null_values-1".
@@ -61,7 +63,7 @@ function FieldTemplate(props: FieldTemplateProps) {
     <Wrap {...props}>
       <div className={problems.length ? "form-field has-problems" : "form-field"} data-field={path}>
         <div className="field-head">
-          {(displayLabel || bound !== null) && !(checkbox && bound === null) && !item && (
+          {(displayLabel || bound !== null || (checkbox && bindable)) && !item && (
             <label className="form-label" htmlFor={id}>
               {label}
               {required ? <span aria-hidden="true"> *</span> : null}
