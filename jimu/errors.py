@@ -19,13 +19,19 @@ class Issue:
     hint: str
     node: str | None = None
     severity: str = "error"
+    # Where in a param's text (SQL) the problem is: 1-based line and column, when known.
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"node '{self.node}': " if self.node else ""
         return f"{self.path}: {where}{self.message} (fix: {self.hint})"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields `jimu validate --json` prints (line and column stay in the message there)."""
+        found = asdict(self)
+        del found["line"], found["column"]
+        return found
 
 
 class SpecError(JimuError):

@@ -20,6 +20,7 @@ from jimu.ui_plugin.routes.components import components_router
 from jimu.ui_plugin.routes.deploy import deploy_router
 from jimu.ui_plugin.routes.pipelines import pipelines_router
 from jimu.ui_plugin.routes.runs import runs_router
+from jimu.ui_plugin.routes.schedule import schedule_router
 from jimu.ui_plugin.services import EditorServices
 
 ERROR_SHAPE = """Every error answers `{"detail": {"message": ..., "fix": ..., ...}}`: what went wrong and
@@ -63,6 +64,7 @@ def create_app(config: UiConfig) -> FastAPI:
     api.include_router(pipelines_router(services, write))
     api.include_router(deploy_router(services, write))
     api.include_router(checks_router(services))
+    api.include_router(schedule_router())
     api.include_router(runs_router(services.runs, services.store))
     app.include_router(api)
     mount_front_end(app)

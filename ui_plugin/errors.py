@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -33,10 +33,12 @@ class IssueBody(BaseModel):
     node: str | None = None
     field: str | None = None
     severity: str = "error"
+    line: int | None = Field(None, description="1-based line inside the field's text (SQL), when known")
+    column: int | None = Field(None, description="1-based column of the problem's start on that line")
 
     @classmethod
     def of(cls, issue: Issue) -> IssueBody:
-        return cls(**issue.to_dict(), field=field_of(issue.path))
+        return cls(**issue.to_dict(), field=field_of(issue.path), line=issue.line, column=issue.column)
 
 
 def field_of(path: str) -> str | None:

@@ -16,21 +16,27 @@ CONTINUOUS = "@continuous"
 
 
 def check_schedule(ctx: RuleContext) -> Iterator[Issue]:
-    schedule = ctx.spec.schedule
+    problem = schedule_problem(ctx.spec.schedule)
+    if problem is not None:
+        yield problem
+
+
+def schedule_problem(schedule: str | None) -> Issue | None:
+    """Why Airflow would not run a pipeline on this schedule, or None when it would."""
     if schedule is None or schedule in PRESETS:
-        return
+        return None
     if schedule == CONTINUOUS:
-        yield Issue(
+        return Issue(
             "bad-schedule", "$.schedule",
             "schedule '@continuous' needs max_active_runs=1, which Jimu's DAGs do not set: Airflow would "
             "refuse to import the DAG",
             "use a cron expression such as '*/5 * * * *' or a preset such as '@hourly'",
         )
-        return
     if schedule.startswith("@") or not croniter.is_valid(schedule):
-        yield Issue(
+        return Issue(
             "bad-schedule",
             "$.schedule",
             f"schedule {schedule!r} is neither a cron expression nor a preset",
             "use 5-field cron such as '0 6 * * *', a preset such as '@daily', or null for manual runs",
         )
+    return None

@@ -126,11 +126,13 @@ def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
         statements = sqlglot.parse(sql, read=dialect)
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
+        line, column = _error_start(first)
         return QueryAnalysis(problem=Issue(
             "sql-syntax", "",
             f"SQL does not parse as {dialect} at line {first.get('line', '?')}, "
             f"col {first.get('col', '?')}: {first.get('description', str(exc))}",
             f"fix the SQL near {first.get('highlight', '')!r}",
+            line=line, column=column,
         ))
     except SqlglotError as exc:  # e.g. TokenError: an unclosed quote or comment
         return QueryAnalysis(problem=Issue(
@@ -146,12 +148,13 @@ def analyse_query(sql: str, dialect: str) -> QueryAnalysis:
     for statement, start in found:
         if not _is_statement(statement, start):
             # sqlglot reads "FOO bar" as an expression: no statement starts with a name or a value.
-            line, col = _line_col(sql, start.start) if start else ("?", "?")
+            line, col = _line_col(sql, start.start) if start else (None, None)
             return QueryAnalysis(problem=Issue(
                 "sql-syntax", "",
-                f"SQL does not parse as {dialect} at line {line}, col {col}: "
+                f"SQL does not parse as {dialect} at line {line or '?'}, col {col or '?'}: "
                 f"{(start.text if start else sql.strip()[:20])!r} does not start a statement",
                 "start the query with SELECT (or WITH ... SELECT)",
+                line=line, column=col,
             ))
     if len(found) != 1 or not isinstance(found[0][0], exp.Query):
         kinds = [_statement_kind(s) for s, _ in found]
@@ -269,6 +272,16 @@ def _statement_kind(statement: exp.Expression) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "AEIOU" else "a"
+
+
+def _error_start(error: dict) -> tuple[int | None, int | None]:
+    """Line and column where a sqlglot parse error's token starts (its `col` is where it ends)."""
+    line, end, token = error.get("line"), error.get("col"), error.get("highlight") or ""
+    if not isinstance(line, int) or not isinstance(end, int) or line < 1:
+        return None, None
+    if "\n" in token:  # a token over several lines: its last line is all sqlglot counts
+        return line, 1
+    return line, max(1, end - len(token) + 1)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

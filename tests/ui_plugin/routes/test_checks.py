@@ -65,3 +65,14 @@ def test_compile_profile_names_are_checked(api, wine):
     assert unknown.status_code == 400 and "dev" in unknown.json()["detail"]["fix"]
     escape = api.post("/api/compile?profile=../profiles/dev", json=wine)
     assert escape.status_code == 400
+
+
+def test_validate_places_a_sql_error_at_its_line_and_column(api, wine):
+    bad = copy.deepcopy(wine)
+    i, node = sql_node(bad)
+    node["params"]["query"] = "SELECT *\nFROM t\nWHERE quality = = 5"
+    issues = api.post("/api/validate", json=bad).json()["issues"]
+    syntax = [p for p in issues if p["code"] == "sql-syntax"]
+    # The second '=' of line 3 is the token sqlglot stops at: column 17, counted by hand.
+    assert [(p["node"], p["line"], p["column"]) for p in syntax] == [(node["id"], 3, 17)]
+    assert all(p["line"] is None and p["column"] is None for p in issues if p["code"] != "sql-syntax")

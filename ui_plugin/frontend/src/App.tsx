@@ -7,6 +7,7 @@ import { CodeView } from "./components/CodeView";
 import { Palette } from "./components/Palette";
 import { SidePanel } from "./components/SidePanel";
 import { TopBar } from "./components/TopBar";
+import { startLiveValidation } from "./liveValidation";
 import { freeSpot } from "./spec";
 import { useEditor } from "./store";
 import { useUi } from "./ui";
@@ -17,6 +18,7 @@ function hashPipeline(): string | null {
 }
 
 export function App() {
+  useEffect(() => startLiveValidation(), []);
   useEffect(() => {
     void (async () => {
       await useEditor.getState().load();

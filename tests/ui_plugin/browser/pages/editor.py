@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 
 from tests.ui_plugin.browser.pages.canvas import Canvas
 from tests.ui_plugin.browser.pages.dialogs import ConflictDialog, PipelinesDialog
+from tests.ui_plugin.browser.pages.inspector import Inspector
 from tests.ui_plugin.browser.pages.palette import Palette
 from tests.ui_plugin.browser.pages.run import Run
 from tests.ui_plugin.browser.pages.top_bar import TopBar
@@ -22,6 +23,7 @@ class EditorPage:
         self.conflict = ConflictDialog(page)
         self.pipelines = PipelinesDialog(page)
         self.run = Run(page)
+        self.inspector = Inspector(page)
         self._step = 0
 
     def goto(self, fragment: str = "") -> None:

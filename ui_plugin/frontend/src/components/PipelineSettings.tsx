@@ -1,15 +1,32 @@
+import { lazy, Suspense, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { Loading } from "../inspector/Pending";
+import { ProblemNotes } from "../inspector/ProblemNotes";
+import { useFocusField } from "../inspector/useFocusField";
 import { useEditor } from "../store";
+import { fieldOf, useProblemsOf } from "../validation";
+import "./Inspector.css";
 
-/** The open pipeline's own fields: title, description, schedule, defaults, params. */
+// rjsf and Ajv load apart from the canvas (see Inspector).
+const SettingsForm = lazy(() => import("../inspector/SettingsForm"));
+
+/** The open pipeline's own fields, generated from GET /api/schema/pipeline: new spec fields appear by themselves. */
 export function PipelineSettings() {
   const { t } = useTranslation();
   const settings = useEditor((s) => s.settings);
+  const problems = useProblemsOf(null);
+  const panel = useRef<HTMLDivElement>(null);
+  useFocusField(panel, null);
   if (!settings) return null;
+  // Problems of the document as a whole have no field to sit by.
+  const general = problems.filter((p) => fieldOf(p) === null);
   return (
-    <div className="pipeline-settings" data-testid="pipeline-settings">
+    <div className="pipeline-settings inspector" data-testid="pipeline-settings" ref={panel}>
       <h2>{t("panels.pipeline")}</h2>
-      <div className="inspector-id">{settings.id}</div>
+      <ProblemNotes problems={general} />
+      <Suspense fallback={<Loading />}>
+        <SettingsForm settings={settings} />
+      </Suspense>
     </div>
   );
 }

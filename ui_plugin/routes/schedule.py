@@ -1,0 +1,66 @@
+"""POST /api/schedule/next: when a schedule would run next, so the editor can show it."""
+
+from __future__ import annotations
+
+import datetime
+
+from croniter import croniter
+from croniter.croniter import CroniterError
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from jimu.ui_plugin.errors import ApiError, error_responses
+from jimu.validate.rules_schedule import schedule_problem
+
+# Airflow's presets as cron (airflow.utils.dates.cron_presets; importing Airflow takes seconds).
+CRON_PRESETS = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@quarterly": "0 0 1 */3 *",
+    "@yearly": "0 0 1 1 *",
+}
+MAX_COUNT = 20
+
+
+class NextRunsRequest(BaseModel):
+    schedule: str = Field(max_length=200, description="cron expression or @daily-style preset")
+    count: int = Field(5, ge=1, le=MAX_COUNT, description="how many run times")
+    after: datetime.datetime | None = Field(None, description="count from this instant (default: now); "
+                                                               "without a time zone, UTC")
+
+
+class NextRuns(BaseModel):
+    schedule: str
+    after: datetime.datetime = Field(description="the instant the times follow (UTC)")
+    times: list[datetime.datetime] = Field(description="the next run times, UTC; empty for @once")
+
+
+def next_run_times(schedule: str, after: datetime.datetime, count: int) -> list[datetime.datetime]:
+    """The next `count` times a valid schedule fires after `after` (UTC, as Airflow's cron timetable)."""
+    if schedule == "@once":
+        return []
+    times = croniter(CRON_PRESETS.get(schedule, schedule), after)
+    return [times.get_next(datetime.datetime) for _ in range(count)]
+
+
+def schedule_router() -> APIRouter:
+    router = APIRouter(tags=["checks"])
+
+    @router.post("/schedule/next", name="next_run_times", responses=error_responses(400, 422, 500))
+    def next_runs(request: NextRunsRequest) -> NextRuns:
+        """The next run times of a schedule; 422 with the fix when it is no cron expression or preset."""
+        problem = schedule_problem(request.schedule)
+        if problem is not None:
+            raise ApiError(422, problem.message, problem.hint)
+        after = request.after or datetime.datetime.now(datetime.UTC)
+        after = (after if after.tzinfo else after.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+        try:
+            times = next_run_times(request.schedule, after, request.count)
+        except (CroniterError, OverflowError, ValueError) as exc:
+            raise ApiError(422, f"schedule {request.schedule!r} has no run time after {after.isoformat()}: {exc}",
+                           "check the day and month fields (e.g. February has no 30th)") from None
+        return NextRuns(schedule=request.schedule, after=after, times=times)
+
+    return router
