@@ -20,13 +20,14 @@ class Canvas:
         """Drag a palette item onto the pane, releasing it at (x, y) inside the pane."""
         palette_item.drag_to(self.pane, target_position={"x": x, "y": y})
 
-    def handle(self, node_id: str, port: str) -> Locator:
-        return self.page.locator(f'[data-nodeid="{node_id}"][data-handleid="{port}"]')
+    def handle(self, node_id: str, port: str, kind: str = "") -> Locator:
+        """A port's handle; `kind` "source" or "target" tells an output from an input of the same name."""
+        return self.page.locator(f'[data-nodeid="{node_id}"][data-handleid="{port}"]{"." + kind if kind else ""}')
 
     def connect(self, source: str, source_port: str, target: str, target_port: str) -> None:
         """Press on the output handle, move in steps, release on the input handle."""
-        start = self.handle(source, source_port).bounding_box()
-        end = self.handle(target, target_port).bounding_box()
+        start = self.handle(source, source_port, "source").bounding_box()
+        end = self.handle(target, target_port, "target").bounding_box()
         mouse = self.page.mouse
         mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
         mouse.down()
