@@ -245,7 +245,8 @@ export const useEditor = create<EditorState>()(temporal<EditorState, [], [], Sna
   insertNodes: (nodes, edges) => {
     if (!get().open || nodes.length === 0) return;
     const others = get().nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
-    set({ nodes: [...others, ...nodes], edges: [...get().edges, ...edges], ...edited(get()) });
+    const otherEdges = get().edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
+    set({ nodes: [...others, ...nodes], edges: [...otherEdges, ...edges], ...edited(get()) });
   },
 
   moveNodes: (positions) => {

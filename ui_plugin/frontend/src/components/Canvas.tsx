@@ -3,6 +3,7 @@ import {
   MiniMap,
   ReactFlow,
   useConnection,
+  useKeyPress,
   useReactFlow,
   type FinalConnectionState,
   type IsValidConnection,
@@ -72,6 +73,8 @@ export function Canvas({ wrapper }: Props) {
   const connecting = useConnection<JimuNode, string | undefined>((c) =>
     c.inProgress ? `${c.fromHandle.type === "source" ? "output" : "input"}-${portType(c.fromNode, c.fromHandle)}` : undefined,
   );
+  // With Space held a drag pans the view even when it starts on a node (a draggable node stops panning).
+  const spaceHeld = useKeyPress("Space");
   useCanvasKeys();
 
   useEffect(() => {
@@ -124,6 +127,7 @@ export function Canvas({ wrapper }: Props) {
           selectionKeyCode="Shift"
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           panActivationKeyCode="Space"
+          nodesDraggable={!spaceHeld}
           zoomOnDoubleClick={false}
           fitView={fitOnOpen}
           fitViewOptions={{ maxZoom: 1 }}

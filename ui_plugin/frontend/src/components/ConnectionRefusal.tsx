@@ -1,7 +1,9 @@
-import { useConnection, type Connection, type FinalConnectionState } from "@xyflow/react";
+import { useConnection, useStore, type Connection, type FinalConnectionState } from "@xyflow/react";
 import { useTranslation } from "react-i18next";
 import { refusal, type Refusal } from "../connections";
 import { useEditor } from "../store";
+
+const HINT_WIDTH = 300; // px, as in Canvas.css
 
 type Ends = Pick<FinalConnectionState, "fromHandle" | "toHandle">;
 
@@ -27,9 +29,13 @@ export function ConnectionHint() {
     const why = refusalOf(c);
     return why ? { why, x: c.pointer.x, y: c.pointer.y } : null;
   });
+  const paneWidth = useStore((s) => s.width);
   if (!hint) return null;
+  // Near the right edge the message sits left of the pointer, so it is never cut off.
+  const flip = hint.x > paneWidth - HINT_WIDTH - 20;
+  const style = { top: hint.y + 14, left: flip ? hint.x - 14 : hint.x + 14, transform: flip ? "translateX(-100%)" : undefined };
   return (
-    <div className="connection-hint" data-testid="connection-hint" style={{ left: hint.x + 14, top: hint.y + 14 }}>
+    <div className="connection-hint" data-testid="connection-hint" style={style}>
       {t(hint.why.key, hint.why.values)}
     </div>
   );

@@ -58,13 +58,14 @@ export function NodeSearch() {
         }}
         onKeyDown={onKeyDown}
       />
-      {query.trim() && (
-        <span className="node-search-count" data-testid="node-search-count" aria-live="polite">
-          {matches.length === 0
+      {/* Always there, empty without a query, so the toolbar keeps its width. */}
+      <span className="node-search-count" data-testid="node-search-count" aria-live="polite">
+        {!query.trim()
+          ? ""
+          : matches.length === 0
             ? t("canvas2.noMatch")
-            : t("canvas2.matches", { n: Math.min(current + 1, matches.length) || 1, m: matches.length })}
-        </span>
-      )}
+            : t("canvas2.matches", { n: Math.max(current + 1, 1), m: matches.length })}
+      </span>
     </div>
   );
 }
