@@ -101,9 +101,8 @@ def open_painted(browser, url: str, pipeline_id: str, count: int):
     page = browser.new_page(viewport=VIEWPORT)
     page.add_init_script(WATCH_PAINT)
     page.goto(f"{url}/#pipeline={pipeline_id}")
-    if count:
-        page.wait_for_function(f"document.querySelectorAll('.react-flow__node').length === {count}", timeout=60_000)
-    page.wait_for_selector(".react-flow__renderer")
+    # The canvas renders only the nodes in view (onlyRenderVisibleElements): wait for some, then for calm.
+    page.wait_for_selector(".react-flow__node" if count else ".react-flow__renderer", timeout=60_000)
     # Settled: nothing was shown in the last half second.
     page.wait_for_function("window.__jimuPainted !== null && performance.now() - window.__jimuPainted > 500",
                            timeout=60_000, polling=100)
@@ -113,11 +112,13 @@ def open_painted(browser, url: str, pipeline_id: str, count: int):
 def arrange(page) -> float:
     """Press Arrange; seconds until the nodes stand at their new positions (and a frame passed)."""
     return page.evaluate("""async () => {
-        const first = document.querySelector(".react-flow__node");
-        const before = first.style.transform;
+        const button = document.querySelector("[data-testid=arrange]");
+        const frame = () => new Promise((r) => requestAnimationFrame(r));
         const start = performance.now();
-        document.querySelector("[data-testid=arrange]").click();
-        while (first.style.transform === before) await new Promise((r) => requestAnimationFrame(r));
+        button.click();
+        // The button is disabled while elkjs works and enabled again once the positions are set.
+        while (!button.disabled && performance.now() - start < 1000) await frame();
+        while (button.disabled) await frame();
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
         return (performance.now() - start) / 1000;
     }""")

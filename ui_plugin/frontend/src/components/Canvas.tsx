@@ -5,6 +5,7 @@ import {
   useConnection,
   useKeyPress,
   useReactFlow,
+  useStore,
   type FinalConnectionState,
   type IsValidConnection,
   type Node,
@@ -28,6 +29,7 @@ import { useCanvasKeys } from "./useCanvasKeys";
 
 const NODE_TYPES: NodeTypes = { component: ComponentNode };
 const REFUSAL_SHOWN_MS = 6000;
+const MIN_DOTTED_ZOOM = 0.4;
 // Box select with Shift-drag; add to the selection with Shift- or Ctrl-click.
 const MULTI_SELECT_KEYS = ["Shift", "Control", "Meta"];
 
@@ -73,6 +75,8 @@ export function Canvas({ wrapper }: Props) {
   const connecting = useConnection<JimuNode, string | undefined>((c) =>
     c.inProgress ? `${c.fromHandle.type === "source" ? "output" : "input"}-${portType(c.fromNode, c.fromHandle)}` : undefined,
   );
+  // Zoomed far out the dots would be a pixel apart: costly to paint and no help, so they go.
+  const dotted = useStore((s) => s.transform[2] >= MIN_DOTTED_ZOOM);
   // With Space held a drag pans the view even when it starts on a node (a draggable node stops panning).
   const spaceHeld = useKeyPress("Space");
   useCanvasKeys();
@@ -132,9 +136,10 @@ export function Canvas({ wrapper }: Props) {
           fitView={fitOnOpen}
           fitViewOptions={{ maxZoom: 1 }}
           minZoom={0.05}
+          onlyRenderVisibleElements // a 500-node pipeline opens in about half the time (benchmarks/bench_editor_open.py)
           proOptions={{ hideAttribution: true }}
         >
-          <Background />
+          {dotted && <Background />}
           <CanvasToolbar />
           <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel={t("canvas2.minimap")} data-testid="minimap" />
           <ConnectionHint />
