@@ -345,6 +345,12 @@ def test_node_search_centres_and_selects_the_match(editor, editor_url, component
     expect(tools.search_count).to_have_text("no match")
     editor.shot("no-match")
 
+    editor.top_bar.language("zh")
+    expect(tools.search).to_have_attribute("placeholder", "查找节点")
+    expect(tools.search_count).to_have_text("无匹配")
+    expect(tools.arrange).to_have_text("自动排列")
+    editor.shot("in-chinese")
+
 
 def _wait_centred(editor, node_id: str, pane: dict) -> None:
     editor.page.wait_for_function(

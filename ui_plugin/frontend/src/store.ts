@@ -86,6 +86,21 @@ function edited(state: EditorState): Partial<EditorState> {
 // A drag is one undo step: the state before it, pushed when it ends (see onNodesChange).
 let beforeDrag: Snapshot | null = null;
 
+// Typing in one form makes one undo step, not one per keystroke: an edit of the same thing within
+// TYPING_MS of the last, with no other step between them, joins the last step.
+const TYPING_MS = 1000;
+let lastEdit = { key: "", at: 0, steps: -1 };
+
+function asTyping(key: string, apply: () => void): void {
+  const history = useEditor.temporal.getState();
+  const now = Date.now();
+  const join = lastEdit.key === key && now - lastEdit.at < TYPING_MS && history.pastStates.length === lastEdit.steps;
+  if (join) history.pause();
+  apply();
+  if (join) history.resume();
+  lastEdit = { key, at: now, steps: useEditor.temporal.getState().pastStates.length };
+}
+
 export const useEditor = create<EditorState>()(temporal<EditorState, [], [], Snapshot>((set, get) => ({
   components: [],
   byRef: new Map(),
@@ -198,7 +213,7 @@ export const useEditor = create<EditorState>()(temporal<EditorState, [], [], Sna
         ? { ...node, data: { ...node.data, spec: { ...fields, id, component: node.data.spec.component } } }
         : node,
     );
-    set({ nodes, ...edited(get()) });
+    asTyping(`node:${id}`, () => set({ nodes, ...edited(get()) }));
   },
 
   renameNode: (id, newId) => {
@@ -222,7 +237,7 @@ export const useEditor = create<EditorState>()(temporal<EditorState, [], [], Sna
     const settings = get().settings;
     if (!settings) return;
     const { nodes: _nodes, edges: _edges, id: _id, ...allowed } = patch;
-    set({ settings: { ...settings, ...allowed }, ...edited(get()) });
+    asTyping("settings", () => set({ settings: { ...settings, ...allowed }, ...edited(get()) }));
   },
 
   closePipeline: () => {
