@@ -240,6 +240,23 @@ def test_copy_paste_between_pipelines_renames_clashing_ids(editor, editor_url, e
     assert document["nodes"][1:] == [source["orders"], {**source["big"], "id": "big_2"}]
     assert document["edges"] == [{"from": "orders.table", "to": "big_2.tables"}]
 
+    # Where the nodes were copied is out of sight now: the next paste lands in view instead.
+    pane = canvas.pane.bounding_box()
+    mouse = editor.page.mouse
+    mouse.move(pane["x"] + 600, pane["y"] + 600)
+    mouse.down()
+    mouse.move(pane["x"] + 50, pane["y"] + 50, steps=10)
+    mouse.up()
+    keyboard.press("Control+v")
+    expect(canvas.node("big_3")).to_be_visible()  # only the nodes in view are drawn: the others are not
+    expect(canvas.node("orders_2")).to_be_visible()
+    editor.shot("pasted-in-view")
+    assert tools.selected_ids() == ["big_3", "orders_2"]
+    for pasted in ("big_3", "orders_2"):
+        box = canvas.node(pasted).bounding_box()
+        assert pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"], pasted
+        assert pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"], pasted
+
 
 def test_box_select_delete_duplicate_and_cut(editor, editor_url, components):
     save(editor_url, three_steps(components, "steps"))

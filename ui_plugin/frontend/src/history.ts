@@ -12,11 +12,12 @@ export interface Snapshot {
 
 export const HISTORY_LIMIT = 100;
 
-/** The parts of the editor state a step restores; nodes come back unselected and unmeasured. */
+/** The parts of the editor state a step restores; nodes come back unselected. Their measured size
+ * comes back too (it is no part of a step), so React Flow need not measure every node again. */
 export function snapshot(state: Snapshot): Snapshot {
   return {
     settings: state.settings,
-    nodes: state.nodes.map(({ id, type, position, data }) => ({ id, type, position, data })),
+    nodes: state.nodes.map(({ id, type, position, data, measured }) => ({ id, type, position, data, measured })),
     edges: state.edges.map(({ id, source, sourceHandle, target, targetHandle }) => ({ id, source, sourceHandle, target, targetHandle })),
   };
 }

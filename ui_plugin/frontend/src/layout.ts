@@ -3,7 +3,7 @@ import type { Edge, XYPosition } from "@xyflow/react";
 import type { JimuNode } from "./spec";
 
 // A node React Flow has not measured yet (off screen, or just added) is laid out at the usual node size.
-const DEFAULT_SIZE = { width: 220, height: 90 };
+export const DEFAULT_SIZE = { width: 220, height: 90 };
 
 const OPTIONS = {
   "elk.algorithm": "layered",

@@ -1,5 +1,5 @@
 // The canvas's keyboard shortcuts. None fires while the user types in a field or a code editor.
-import { useReactFlow } from "@xyflow/react";
+import { useReactFlow, type Rect, type XYPosition } from "@xyflow/react";
 import { useEffect } from "react";
 import { copySelection, cutSelection, duplicateSelection, paste } from "../canvasCommands";
 import { useEditor } from "../store";
@@ -8,8 +8,17 @@ export function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest("input, textarea, select, [contenteditable], .cm-editor") !== null;
 }
 
+/** The part of the canvas in sight, in flow coordinates. */
+function inSight(toFlow: (point: XYPosition) => XYPosition): Rect | undefined {
+  const pane = document.querySelector(".react-flow__pane")?.getBoundingClientRect();
+  if (!pane) return undefined;
+  const start = toFlow({ x: pane.left, y: pane.top });
+  const end = toFlow({ x: pane.right, y: pane.bottom });
+  return { x: start.x, y: start.y, width: end.x - start.x, height: end.y - start.y };
+}
+
 export function useCanvasKeys(): void {
-  const { zoomIn, zoomOut, fitView } = useReactFlow();
+  const { zoomIn, zoomOut, fitView, screenToFlowPosition } = useReactFlow();
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -24,7 +33,7 @@ export function useCanvasKeys(): void {
             y: editor.redo,
             c: copySelection,
             x: cutSelection,
-            v: paste,
+            v: () => paste(inSight(screenToFlowPosition)),
             d: duplicateSelection,
           }
         : {
@@ -41,5 +50,5 @@ export function useCanvasKeys(): void {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [zoomIn, zoomOut, fitView]);
+  }, [zoomIn, zoomOut, fitView, screenToFlowPosition]);
 }
