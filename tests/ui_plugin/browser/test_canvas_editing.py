@@ -217,7 +217,7 @@ def test_copy_paste_between_pipelines_renames_clashing_ids(editor, editor_url, e
                       "editor": {"positions": {"big": {"x": 40, "y": 300}}}})
     open_pipeline(editor, "source", 3)
     tools, canvas, keyboard = editor.canvas_tools, editor.canvas, editor.page.keyboard
-    tools.click_nodes("orders", "big")
+    tools.click_nodes("orders", "big", key="Control")  # Ctrl-click adds to the selection, as Shift-click does
     assert tools.selected_ids() == ["big", "orders"]
     keyboard.press("Control+c")
     editor.shot("copied")
