@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from jimu.ui_plugin.frontend import DIST, mount_front_end
+from tests.ui_plugin.test_locales import catalogue
 
 
 def test_an_unbuilt_front_end_answers_the_placeholder(tmp_path):
@@ -41,24 +41,9 @@ def test_the_build_uses_relative_urls_so_it_works_under_any_prefix():
 SOURCE = DIST.parent / "src"
 
 
-def _keys(tree: dict, prefix: str = "") -> set[str]:
-    found = set()
-    for key, value in tree.items():
-        found |= _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
-    return found
-
-
-def _catalogue(language: str) -> set[str]:
-    """The shared messages and each feature's `locales/<language>/<feature>.json` as `<feature>.key` (src/i18n.ts)."""
-    locales = SOURCE / "locales"
-    found = _keys(json.loads((locales / f"{language}.json").read_text(encoding="utf-8")))
-    for feature in (locales / language).glob("*.json"):
-        found |= _keys(json.loads(feature.read_text(encoding="utf-8")), f"{feature.stem}.")
-    return found
-
-
 def test_both_catalogues_have_every_message_the_code_uses():
-    en, zh = _catalogue("en"), _catalogue("zh")
+    # As i18n.ts assembles them: the shared file plus one file per feature.
+    en, zh = set(catalogue("en")), set(catalogue("zh"))
     assert en == zh, f"only in en: {sorted(en - zh)}; only in zh: {sorted(zh - en)}"
     code = "\n".join(p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.ts*"))
     # t("key") calls, and the status keys the store hands to t().
