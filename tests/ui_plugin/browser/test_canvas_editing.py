@@ -220,10 +220,15 @@ def test_copy_paste_between_pipelines_renames_clashing_ids(editor, editor_url, e
     tools.click_nodes("orders", "big", key="Control")  # Ctrl-click adds to the selection, as Shift-click does
     assert tools.selected_ids() == ["big", "orders"]
     keyboard.press("Control+c")
+    keyboard.press("Control+d")  # an edit here, so there is something undo could reach
+    canvas.wait_nodes(5)
+    expect(tools.undo).to_be_enabled()
     editor.shot("copied")
 
+    editor.page.once("dialog", lambda dialog: dialog.accept())  # leave the unsaved duplicate
     editor.top_bar.open("target")
     canvas.wait_nodes(1)
+    expect(tools.undo).to_be_disabled()  # another pipeline: a new history
     canvas.pane.click(position={"x": 600, "y": 500})
     keyboard.press("Control+v")
     canvas.wait_nodes(3)
