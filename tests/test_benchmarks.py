@@ -1,4 +1,4 @@
-"""The editor-service benchmarks (issue 8) run in CI, in quick mode: they must finish and every
+"""The editor-service and editor benchmarks (issues 8 and 9) run in CI, in quick mode: they must finish and every
 run they time must succeed. Timings are not asserted here (a shared CI machine is not a bench);
 their medians are in benchmarks/README.md."""
 
@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("name", ["warm_run", "editor_api", "run_events", "plugin"])
+@pytest.mark.parametrize("name", ["warm_run", "editor_api", "run_events", "plugin", "editor_open"])
 def test_benchmark_runs_in_quick_mode(name, tmp_path):
     env = {**os.environ, "JIMU_HOME": str(tmp_path / "home"), "AIRFLOW_HOME": str(tmp_path / "home" / "airflow")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"

@@ -9,9 +9,12 @@ import {
   type NodeChange,
   type XYPosition,
 } from "@xyflow/react";
-import { create } from "zustand";
+import { temporal } from "zundo";
+import { create, useStore } from "zustand";
 import * as api from "./api";
 import { conflictOf, useConflict } from "./conflict";
+import { refusal } from "./connections";
+import { HISTORY_LIMIT, samePipeline, snapshot, type Snapshot } from "./history";
 import { edgeId, fromFlow, isIdentifier, newNodeId, toFlow, type JimuNode, type NodeSpec } from "./spec";
 
 // What the status line says; a key of the message catalogue and its values.
@@ -56,6 +59,14 @@ interface EditorState {
   closePipeline: () => void;
   /** Select exactly this node (or none). */
   selectNode: (id: string | null) => void;
+  /** Remove the selected nodes, their edges and the selected edges: one undo step. */
+  deleteSelection: () => void;
+  /** Add nodes and edges (a paste) and select just them: one undo step. */
+  insertNodes: (nodes: JimuNode[], edges: Edge[]) => void;
+  /** Move nodes to new positions (a layout): one undo step. */
+  moveNodes: (positions: Map<string, XYPosition>) => void;
+  undo: () => void;
+  redo: () => void;
 }
 
 function failed(key: string, error: unknown): Status {
@@ -72,7 +83,25 @@ function edited(state: EditorState): Partial<EditorState> {
   return { dirty: true, status: state.status?.error ? state.status : null };
 }
 
-export const useEditor = create<EditorState>((set, get) => ({
+// A drag is one undo step: the state before it, pushed when it ends (see onNodesChange).
+let beforeDrag: Snapshot | null = null;
+
+// Typing in one form makes one undo step, not one per keystroke: an edit of the same thing within
+// TYPING_MS of the last, with no other step between them, joins the last step.
+const TYPING_MS = 1000;
+let lastEdit = { key: "", at: 0, steps: -1 };
+
+function asTyping(key: string, apply: () => void): void {
+  const history = useEditor.temporal.getState();
+  const now = Date.now();
+  const join = lastEdit.key === key && now - lastEdit.at < TYPING_MS && history.pastStates.length === lastEdit.steps;
+  if (join) history.pause();
+  apply();
+  if (join) history.resume();
+  lastEdit = { key, at: now, steps: useEditor.temporal.getState().pastStates.length };
+}
+
+export const useEditor = create<EditorState>()(temporal<EditorState, [], [], Snapshot>((set, get) => ({
   components: [],
   byRef: new Map(),
   pipelines: [],
@@ -99,6 +128,7 @@ export const useEditor = create<EditorState>((set, get) => ({
       const { document, etag } = await api.readPipeline(id);
       const flow = toFlow(document, get().byRef);
       set({ open: { document, etag }, settings: withoutFlow(document), ...flow, fitOnOpen: flow.nodes.length > 0, dirty: false, status: null });
+      useEditor.temporal.getState().clear(); // undo never reaches into the pipeline open before
       window.location.hash = `pipeline=${encodeURIComponent(id)}`;
     } catch (error) {
       set({ status: failed("errors.load", error) });
@@ -145,11 +175,24 @@ export const useEditor = create<EditorState>((set, get) => ({
 
   onNodesChange: (changes) => {
     const edits = changes.some((c) => EDITS.has(c.type) && !(c.type === "position" && !c.position));
+    const history = useEditor.temporal.getState();
+    const dragging = changes.some((c) => c.type === "position" && c.dragging);
+    if (dragging && !beforeDrag) {
+      beforeDrag = snapshot(get());
+      history.pause(); // every frame of a drag moves the node; only its end is a step
+    }
     const nodes = applyNodeChanges(changes, get().nodes);
     const ids = new Set(nodes.map((n) => n.id));
     // An edge never outlives one of its nodes.
     const edges = get().edges.filter((e) => ids.has(e.source) && ids.has(e.target));
     set({ nodes, edges, ...(edits ? edited(get()) : {}) });
+    if (beforeDrag && changes.some((c) => c.type === "position" && c.dragging === false)) {
+      history.resume();
+      if (!samePipeline(beforeDrag, snapshot(get()))) {
+        useEditor.temporal.setState({ pastStates: [...history.pastStates, beforeDrag].slice(-HISTORY_LIMIT), futureStates: [] });
+      }
+      beforeDrag = null;
+    }
   },
 
   onEdgesChange: (changes) => {
@@ -157,8 +200,9 @@ export const useEditor = create<EditorState>((set, get) => ({
     set({ edges: applyEdgeChanges(changes, get().edges), ...(edits ? edited(get()) : {}) });
   },
 
-  onConnect: ({ source, sourceHandle, target, targetHandle }) => {
-    if (!sourceHandle || !targetHandle) return;
+  onConnect: (connection) => {
+    const { source, sourceHandle, target, targetHandle } = connection;
+    if (!sourceHandle || !targetHandle || refusal(connection, get().nodes, get().edges)) return;
     const edge: Edge = { id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle };
     set({ edges: addEdge(edge, get().edges), ...edited(get()) });
   },
@@ -169,7 +213,7 @@ export const useEditor = create<EditorState>((set, get) => ({
         ? { ...node, data: { ...node.data, spec: { ...fields, id, component: node.data.spec.component } } }
         : node,
     );
-    set({ nodes, ...edited(get()) });
+    asTyping(`node:${id}`, () => set({ nodes, ...edited(get()) }));
   },
 
   renameNode: (id, newId) => {
@@ -193,18 +237,62 @@ export const useEditor = create<EditorState>((set, get) => ({
     const settings = get().settings;
     if (!settings) return;
     const { nodes: _nodes, edges: _edges, id: _id, ...allowed } = patch;
-    set({ settings: { ...settings, ...allowed }, ...edited(get()) });
+    asTyping("settings", () => set({ settings: { ...settings, ...allowed }, ...edited(get()) }));
   },
 
   closePipeline: () => {
     set({ open: null, settings: null, nodes: [], edges: [], dirty: false });
-    history.replaceState(null, "", window.location.pathname + window.location.search);
+    useEditor.temporal.getState().clear();
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
   },
 
   selectNode: (id) => {
     set({ nodes: get().nodes.map((node) => (node.selected === (node.id === id) ? node : { ...node, selected: node.id === id })) });
   },
+
+  deleteSelection: () => {
+    const gone = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
+    const edges = get().edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
+    if (gone.size === 0 && edges.length === get().edges.length) return;
+    set({ nodes: get().nodes.filter((n) => !gone.has(n.id)), edges, ...edited(get()) });
+  },
+
+  insertNodes: (nodes, edges) => {
+    if (!get().open || nodes.length === 0) return;
+    const others = get().nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
+    const otherEdges = get().edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
+    set({ nodes: [...others, ...nodes], edges: [...otherEdges, ...edges], ...edited(get()) });
+  },
+
+  moveNodes: (positions) => {
+    const nodes = get().nodes.map((node) => {
+      const position = positions.get(node.id);
+      return position ? { ...node, position } : node;
+    });
+    set({ nodes, ...edited(get()) });
+  },
+
+  undo: () => {
+    useEditor.temporal.getState().undo();
+    set(edited(get()));
+  },
+
+  redo: () => {
+    useEditor.temporal.getState().redo();
+    set(edited(get()));
+  },
+}), {
+  partialize: snapshot,
+  equality: samePipeline,
+  limit: HISTORY_LIMIT,
 }));
+
+/** Whether there is a step to undo and one to redo (for the buttons). */
+export function useHistory(): { canUndo: boolean; canRedo: boolean } {
+  const canUndo = useStore(useEditor.temporal, (s) => s.pastStates.length > 0);
+  const canRedo = useStore(useEditor.temporal, (s) => s.futureStates.length > 0);
+  return { canUndo, canRedo };
+}
 
 /** A document's own fields; the canvas holds its nodes and edges. */
 function withoutFlow(document: api.PipelineDocument): api.PipelineDocument {

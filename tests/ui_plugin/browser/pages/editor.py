@@ -7,6 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.ui_plugin.browser.pages.canvas import Canvas
+from tests.ui_plugin.browser.pages.canvas_tools import CanvasTools
 from tests.ui_plugin.browser.pages.dialogs import ConflictDialog, PipelinesDialog
 from tests.ui_plugin.browser.pages.inspector import Inspector
 from tests.ui_plugin.browser.pages.palette import Palette
@@ -24,6 +25,7 @@ class EditorPage:
         self.pipelines = PipelinesDialog(page)
         self.run = Run(page)
         self.inspector = Inspector(page)
+        self.canvas_tools = CanvasTools(page)
         self._step = 0
 
     def goto(self, fragment: str = "") -> None:
