@@ -59,13 +59,20 @@ def test_a_first_pipeline_from_an_empty_editor_to_its_result(editor, editor_work
 
     # Build: drag three components onto the canvas and wire their ports.
     canvas = editor.canvas
-    for ref, (x, y) in zip(refs.values(), [(30, 40), (230, 200), (430, 360)], strict=True):
+    for ref, (x, y) in zip(refs.values(), [(30, 90), (230, 230), (430, 370)], strict=True):
         canvas.drop(editor.palette.item(ref), x, y)
     canvas.wait_nodes(3)
     canvas.connect("load_table", "table", "sql", "tables")
     canvas.connect("sql", "table", "write_table", "table")
     expect(canvas.edges).to_have_count(2)
-    editor.page.locator(".react-flow__controls-fitview").click()  # the whole pipeline in view
+    # Arrange lays the nodes out left to right (elkjs); fit brings them all into view.
+    editor.canvas_tools.arrange.click()
+    editor.page.wait_for_function(
+        """() => {
+            const x = id => document.querySelector(`.react-flow__node[data-id="${id}"]`)?.getBoundingClientRect().x;
+            return x("load_table") < x("sql") && x("sql") < x("write_table");
+        }""")
+    editor.canvas_tools.fit.click()
     # The validator says what is missing, on the nodes and in the problems list.
     problems = editor.page.get_by_test_id("tab-problems")
     expect(problems).to_contain_text("(")
