@@ -10,7 +10,7 @@ FRONTEND := ui_plugin/frontend
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup frontend chromium test example ui lock golden schemas dags published bench lint
+.PHONY: setup frontend chromium test example ui lock golden schemas dags published bench lint guide-shots
 
 setup: frontend chromium
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ example:
 
 ui:
 	PATH=$(BIN):$$PATH $(BIN)/jimu ui --open
+
+# The README's editor guide: its browser test, with the screenshots copied into docs/editor/.
+guide-shots:
+	JIMU_GUIDE_SHOTS=$(CURDIR)/docs/editor PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui_plugin/browser/test_guide.py
 
 lint:
 	$(BIN)/ruff check jimu operators components tests benchmarks plugins ui_plugin
