@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from sklearn.datasets import load_wine
 
+from jimu.validate import validate_pipeline_json
 from tests.ui_plugin.browser.pages.run import RUN_SECONDS
 
 QUERY = ("SELECT cultivar, alcohol, proline\nFROM load_table\nWHERE alcohol >= 13.5\n"
@@ -51,7 +52,7 @@ def guide_shot(editor, name: str) -> None:
         shutil.copyfile(path, Path(folder) / f"{name}.png")
 
 
-def test_a_first_pipeline_from_an_empty_editor_to_its_result(editor, editor_workspace, refs, wine_csv):
+def test_a_first_pipeline_from_an_empty_editor_to_its_result(editor, editor_workspace, catalog, refs, wine_csv):
     guide_shot(editor, "1-start")
     editor.pipelines.open_list()
     editor.pipelines.create("strong_wines")
@@ -78,6 +79,9 @@ def test_a_first_pipeline_from_an_empty_editor_to_its_result(editor, editor_work
     expect(problems).to_contain_text("(")
     problems.click()
     expect(canvas.node("load_table").get_by_test_id("node-problems")).to_be_visible()
+    # Run waits for the params the validator asks for, and says so.
+    expect(editor.run.button).to_be_disabled()
+    expect(editor.page.get_by_test_id("run-blocked")).to_have_text("Fix 2 errors first")
     guide_shot(editor, "2-built")
 
     # Fill in: the file to read, then the query.
@@ -93,8 +97,20 @@ def test_a_first_pipeline_from_an_empty_editor_to_its_result(editor, editor_work
     expect(canvas.page.get_by_test_id("node-problems")).to_have_count(0)
     guide_shot(editor, "4-sql")
 
-    # Save, run, watch every node turn green.
+    # Save: the file is what `jimu validate` accepts, and a reload brings back the same pipeline.
     editor.top_bar.save_with_keyboard()
+    saved_bytes = (editor_workspace / "strong_wines.json").read_bytes()
+    report = validate_pipeline_json(saved_bytes, catalog)
+    assert report.ok, report.issues
+    shown = {node: canvas.position(node) for node in canvas.node_ids()}
+    editor.reload()
+    canvas.wait_nodes(3)
+    assert {node: canvas.position(node) for node in canvas.node_ids()} == {
+        node: (round(x), round(y)) for node, (x, y) in shown.items()}
+    assert canvas.edge_ids() == ["load_table.table->sql.tables", "sql.table->write_table.table"]
+    assert (editor_workspace / "strong_wines.json").read_bytes() == saved_bytes
+
+    # Run, and watch every node turn green.
     run = editor.run
     expect(run.button).to_be_enabled()
     run.button.click()
