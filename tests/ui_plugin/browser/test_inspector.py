@@ -84,7 +84,7 @@ def test_bad_sql_shows_on_the_node_in_the_list_and_at_its_line(editor, saved):
     editor.shot("bad-sql")
 
     # A click on the problem selects the node again and puts the cursor in its SQL editor.
-    canvas.pane.click(position={"x": 300, "y": 30})
+    canvas.click_blank()
     expect(inspector.root).to_be_hidden()
     listed.click()
     inspector.wait_for("sql")

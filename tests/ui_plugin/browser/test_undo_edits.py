@@ -35,7 +35,7 @@ def saved(workspace) -> dict:
 
 def undo_key(editor, keys: str) -> None:
     """Press an undo/redo key with the focus on the canvas, not in a form field."""
-    editor.canvas.pane.click(position={"x": 5, "y": 5})
+    editor.canvas.click_blank()
     editor.page.keyboard.press(keys)
 
 

@@ -20,6 +20,12 @@ class Canvas:
         """Drag a palette item onto the pane, releasing it at (x, y) inside the pane."""
         palette_item.drag_to(self.pane, target_position={"x": x, "y": y})
 
+    def click_blank(self) -> None:
+        """Click the pane where nothing sits (its bottom-left corner: the toolbar is top left, the
+        minimap bottom right): selects nothing and takes the focus out of any form field."""
+        box = self.pane.bounding_box()
+        self.pane.click(position={"x": 8, "y": box["height"] - 8})
+
     def handle(self, node_id: str, port: str, kind: str = "") -> Locator:
         """A port's handle; `kind` "source" or "target" tells an output from an input of the same name."""
         return self.page.locator(f'[data-nodeid="{node_id}"][data-handleid="{port}"]{"." + kind if kind else ""}')
