@@ -176,7 +176,7 @@ def generate_pipeline(n_nodes: int, shape: str = "chain", pipeline_id: str | Non
         upstream = [node_id(u) for u in upstream_indexes(i, shape)]
         if i % 2 == 0:
             dialect, query = sql_query(i, upstream)
-            node = {"id": nid, "component": "sql@1.1.0", "params": {"dialect": dialect, "query": query}}
+            node = {"id": nid, "component": "sql@1.2.0", "params": {"dialect": dialect, "query": query}}
         else:
             args = {"factor": i % 7 + 1, "min_amount": {"$param": "min_amount"}}
             node = {"id": nid, "component": "python@1.0.0", "params": {"code": python_code(i, upstream), "args": args}}

@@ -56,6 +56,10 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param; VALUE is JSON or text")
     p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")
     p.add_argument("--cold", action="store_true", help="run in this process even when a warm runner is up")
+    p.add_argument(
+        "--logical-date", metavar="DATE", default=None,
+        help="the run's logical date, e.g. 2026-11-29 (nodes see it as ds, data_interval_start, ...); default: now",
+    )
 
     p = sub.add_parser("runner", help="the warm runner: runs pipelines without Airflow's start-up cost")
     rsub = p.add_subparsers(dest="runner_command", required=True, metavar="ACTION")
@@ -225,7 +229,7 @@ def cmd_run(args) -> int:
     # Airflow builds thousands of pydantic/FastAPI objects per run; with CPython's default GC
     # thresholds collection alone costs seconds (measured: ~25% of the CPU time of a run).
     gc.set_threshold(200_000, 100, 100)
-    code = run_and_report(args.file, args.param, _catalog(args), verbose=args.verbose)
+    code = run_and_report(args.file, args.param, _catalog(args), verbose=args.verbose, logical_date=args.logical_date)
     # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
     # object graph at interpreter exit.
     sys.stdout.flush()

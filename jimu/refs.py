@@ -60,6 +60,7 @@ DEPLOYMENT_NAME = Grammar(
     "use 1-63 lowercase letters, digits, '-' or '_', starting with a letter",
 )
 PARAM_REF_KEY = "$param"
+RUN_REF_KEY = "$run"
 
 
 class ComponentRef(NamedTuple):
@@ -96,34 +97,39 @@ class PortRef(NamedTuple):
         return f"{self.node}.{self.port}"
 
 
-def param_reference(value: Any) -> str | None:
-    """The pipeline param a node param value refers to (`{"$param": "name"}`), else None."""
-    if isinstance(value, dict) and len(value) == 1 and PARAM_REF_KEY in value:
-        name = value[PARAM_REF_KEY]
+def reference(value: Any, ref_key: str = PARAM_REF_KEY) -> str | None:
+    """The name a node param value refers to (`{"$param": "name"}`, `{"$run": "ds"}`), else None."""
+    if isinstance(value, dict) and len(value) == 1 and ref_key in value:
+        name = value[ref_key]
         return name if isinstance(name, str) else ""
     return None
 
 
-def iter_param_references(value: Any, path: str = ""):
-    """Yield (path, name) for every `{"$param": name}` inside a (nested) param value."""
-    name = param_reference(value)
+def param_reference(value: Any) -> str | None:
+    """The pipeline param a node param value refers to (`{"$param": "name"}`), else None."""
+    return reference(value, PARAM_REF_KEY)
+
+
+def iter_param_references(value: Any, path: str = "", ref_key: str = PARAM_REF_KEY):
+    """Yield (path, name) for every `{key: name}` (default `{"$param": name}`) inside a (nested) param value."""
+    name = reference(value, ref_key)
     if name is not None:
         yield path, name
     elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_param_references(item, f"{path}.{key}" if path else str(key))
+        for k, item in value.items():
+            yield from iter_param_references(item, f"{path}.{k}" if path else str(k), ref_key)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from iter_param_references(item, f"{path}[{i}]")
+            yield from iter_param_references(item, f"{path}[{i}]", ref_key)
 
 
-def substitute_param_references(value: Any, values: dict[str, Any]) -> Any:
-    """`value` with each `{"$param": name}` replaced by values[name] (left as is if absent)."""
-    name = param_reference(value)
+def substitute_param_references(value: Any, values: Any, ref_key: str = PARAM_REF_KEY) -> Any:
+    """`value` with each `{key: name}` (default `{"$param": name}`) replaced by values[name] (left as is if absent)."""
+    name = reference(value, ref_key)
     if name is not None:
         return values.get(name, value)
     if isinstance(value, dict):
-        return {k: substitute_param_references(v, values) for k, v in value.items()}
+        return {k: substitute_param_references(v, values, ref_key) for k, v in value.items()}
     if isinstance(value, list):
-        return [substitute_param_references(v, values) for v in value]
+        return [substitute_param_references(v, values, ref_key) for v in value]
     return value

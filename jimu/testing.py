@@ -12,8 +12,9 @@ import pyarrow as pa
 
 from jimu.catalog import load_component
 from jimu.errors import SpecError
-from jimu.refs import substitute_param_references
+from jimu.refs import RUN_REF_KEY, substitute_param_references
 from jimu.runtime import entry, storage
+from jimu.runtime.run_values import make_run_values
 
 TEST_NODE = "node"
 
@@ -47,6 +48,7 @@ def run_component(
     pipeline_params: dict[str, Any] | None = None,
     workdir: str | Path | None = None,
     check_params: bool = True,
+    run_values: Any = None,
 ) -> ComponentRun:
     """Run the component's entrypoint through `jimu.runtime.entry`, in this process.
 
@@ -54,7 +56,8 @@ def run_component(
     node's (SpecError with the same messages), `{"$param": name}` takes `pipeline_params[name]`,
     and defaults fill in what is not set, as in a pipeline run (`check_params=False` skips the
     check, to test the component's own guard against values a pipeline param brings at run
-    time). `inputs` maps a port to a
+    time). `run_values` (jimu.runtime.run_values.make_run_values) are what `ctx.run`, `:ds` in
+    SQL and `{"$run": name}` see; by default a manual run with no logical date. `inputs` maps a port to a
     DataFrame (or pyarrow Table), to {upstream id: DataFrame} for ports that take several
     tables, or to a URI string of data already written.
     """
@@ -67,6 +70,7 @@ def run_component(
     issues = list(node_param_issues(spec, params, declared, "$.nodes[0].params", TEST_NODE)) if check_params else []
     if issues:
         raise SpecError(f"params of {spec.ref}", issues)
+    run = run_values if run_values is not None else make_run_values(run_id="test_run")
     base = Path(workdir or tempfile.mkdtemp(prefix="jimu-component-test-"))
     base.mkdir(parents=True, exist_ok=True)
     resolved: dict[str, Any] = {}
@@ -79,8 +83,9 @@ def run_component(
             resolved[port] = _write_input(str(base / "in" / port), value)
     outputs = {p.name: str(base / "out" / p.name) for p in spec.outputs}
     invocation = {
-        "version": 1, "pipeline": "test", "node": TEST_NODE, "component": spec.ref, "run_id": "test_run",
-        "params": substitute_param_references(params, pipeline_params), "pipeline_params": pipeline_params,
+        "version": 1, "pipeline": "test", "node": TEST_NODE, "component": spec.ref, "run_id": run["run_id"],
+        "params": substitute_param_references(substitute_param_references(params, run, RUN_REF_KEY), pipeline_params),
+        "pipeline_params": pipeline_params, "run": dict(run),
         "inputs": resolved, "outputs": outputs,
     }
     invocation_file, result_file = base / "invocation.json", base / "result.json"

@@ -38,13 +38,18 @@ def _catalog_as_of(root: str | None, index_stamp):
 class JimuComponentOperator(BaseOperator):
     """Runs a component in a child process: params and input/output URIs as in a pod."""
 
-    # User text is data: nothing here is rendered by Jinja.
-    template_fields: Sequence[str] = ()
+    # User text is data: only run_values, a template the compiler writes itself
+    # (jimu.runtime.run_values.RUN_VALUES_TEMPLATE), is rendered by Jinja.
+    template_fields: Sequence[str] = ("run_values",)
     ui_color = "#f6d186"
 
-    def __init__(self, *, invocation: dict, jimu_home: str | None = None, catalog: str | None = None, **kwargs) -> None:
+    def __init__(
+        self, *, invocation: dict, run_values: str | None = None, jimu_home: str | None = None,
+        catalog: str | None = None, **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.invocation = invocation
+        self.run_values = run_values
         # Absolute, from the profile the file was compiled with: a scheduler's worker runs in
         # another folder than `jimu run`, and must still find the same catalog and data.
         self.jimu_home = jimu_home
@@ -60,6 +65,7 @@ class JimuComponentOperator(BaseOperator):
             stop_requested,
         )
         from jimu.runtime.invocation import resolve_invocation
+        from jimu.runtime.run_values import run_values_from_json
 
         keep_stop_handler()
         stopping = stop_requested()
@@ -82,6 +88,7 @@ class JimuComponentOperator(BaseOperator):
                 self.invocation,
                 run_id=context["run_id"],
                 pipeline_params={key: params[key] for key in params},
+                run_values=run_values_from_json(self.run_values) if self.run_values else None,
             )
             log_file = node_log_file(resolved)
             _report(self.task_id, "running", 0.0, log=str(log_file))

@@ -1,4 +1,4 @@
-"""Run a SELECT over upstream tables with DuckDB; pipeline params are bound parameters."""
+"""Run a SELECT over upstream tables with DuckDB; pipeline params and run values are bound parameters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sqlglot
 from sqlglot import exp
 
 from jimu.runtime import FatalError, storage
+from jimu.runtime.run_values import RUN_VALUE_NAMES, sql_bind_value
 
 # Errors the same query raises again on the same tables: retrying will not help.
 DETERMINISTIC_ERRORS = (
@@ -43,11 +44,21 @@ def describe_tables(tables: dict) -> str:
     return "; ".join(parts) or "none (no input is connected)"
 
 
+def bind_value(ctx, name: str):
+    """A pipeline param of that name, else the run value (ds binds as a DATE, the dates as timestamps)."""
+    if name in ctx.pipeline_params:
+        return ctx.pipeline_params[name]
+    return sql_bind_value(name, ctx.run)
+
+
 def run(ctx) -> None:
     sql, names = to_duckdb(ctx.params["query"], ctx.params.get("dialect", "duckdb"))
-    missing = sorted(n for n in names if n not in ctx.pipeline_params)
+    missing = sorted(n for n in names if n not in ctx.pipeline_params and n not in RUN_VALUE_NAMES)
     if missing:
-        raise FatalError(f"param 'query': the query binds {missing}, which are not pipeline params; add them")
+        raise FatalError(
+            f"param 'query': the query binds {missing}, which are neither pipeline params nor run values "
+            f"({', '.join(RUN_VALUE_NAMES)}); add them as pipeline params"
+        )
     tables = {name: storage.read_table(uri) for name, uri in ctx.input_uris("tables").items()}
     for name, table in sorted(tables.items()):
         if table.num_columns == 0:  # DuckDB cannot register it; say which upstream is empty
@@ -60,7 +71,7 @@ def run(ctx) -> None:
         con.execute("SET enable_external_access = false")  # upstream tables only, no file reads
         for name, table in tables.items():
             con.register(name, table)
-        binds = {name: ctx.pipeline_params[name] for name in names}
+        binds = {name: bind_value(ctx, name) for name in names}
         result = con.sql(sql, params=binds).to_arrow_table()
     except DETERMINISTIC_ERRORS as exc:
         raise FatalError(f"param 'query': {exc}\nupstream tables: {describe_tables(tables)}") from None

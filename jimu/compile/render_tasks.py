@@ -12,10 +12,11 @@ from jimu.compile.render_dag import render_timedelta
 from jimu.runtime.entry import POD_COMPONENT_DIR
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import static_invocation
+from jimu.runtime.run_values import RUN_VALUES_TEMPLATE
 from jimu.spec import PipelineSpec
 
 ENTRY_COMMAND = ["python", "-m", "jimu.runtime.entry"]
-# Airflow renders these two Jinja expressions; everything user-written is wrapped in literal().
+# Airflow renders these Jinja expressions (and RUN_VALUES_TEMPLATE); everything user-written is wrapped in literal().
 RUN_ID_TEMPLATE = "{{ run_id }}"
 PARAMS_TEMPLATE = "{{ dict(params) | tojson }}"
 
@@ -54,6 +55,7 @@ def common_kwargs(item: PlannedNode) -> list[tuple[str, str]]:
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:
     kwargs = common_kwargs(item)
     kwargs.append(("invocation", py_literal(node_invocation(item, spec, profile), 2)))
+    kwargs.append(("run_values", py_literal(RUN_VALUES_TEMPLATE, 2)))
     kwargs += [("jimu_home", "JIMU_HOME"), ("catalog", "JIMU_CATALOG")]
     source = call("JimuComponentOperator", [], kwargs, 1)
     return f"{INDENT}{item.node.id} = {source}\n", {"JimuComponentOperator"}
@@ -102,6 +104,8 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         f"{INDENT * 3}{py_literal(RUN_ID_TEMPLATE)},\n"
         f'{INDENT * 3}"--params",\n'
         f"{INDENT * 3}{py_literal(PARAMS_TEMPLATE)},\n"
+        f'{INDENT * 3}"--run-values",\n'
+        f"{INDENT * 3}{py_literal(RUN_VALUES_TEMPLATE, 3)},\n"
         f"{INDENT * 2}]"
     )
     labels = {**profile.labels, "app.kubernetes.io/managed-by": "jimu", "jimu.dev/pipeline": spec.id, "jimu.dev/node": item.node.id}

@@ -3,6 +3,7 @@ warm runner (jimu.run.runner_jobs), which runs it for a client and sends back th
 
 from __future__ import annotations
 
+import datetime
 import signal
 import sys
 from pathlib import Path
@@ -74,14 +75,33 @@ def parse_param_args(pairs: list[str], spec) -> dict:
     return values
 
 
-def run_and_report(file: Path, param_args: list[str], catalog, verbose: bool = False) -> int:
+def parse_logical_date(text: str | None) -> datetime.datetime | None:
+    """`--logical-date 2026-11-29` (or an ISO 8601 date-time; UTC unless it names an offset)."""
+    if text is None:
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise SpecError("command line", [Issue(
+            "bad-logical-date", "--logical-date", f"{text!r} is not a date",
+            "give an ISO 8601 date such as 2026-11-29 or a date-time such as 2026-11-29T06:00:00+08:00",
+        )]) from None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+
+
+def run_and_report(
+    file: Path, param_args: list[str], catalog, verbose: bool = False, logical_date: str | None = None
+) -> int:
     """`jimu run FILE`: run it on the local Airflow, print the summary; the exit code (the warm runner uses it too)."""
     from jimu.run.local import run_pipeline_locally
     from jimu.validate import load_pipeline
 
+    when = parse_logical_date(logical_date)
     spec = load_pipeline(file, catalog)
     params = parse_param_args(param_args, spec)
-    summary = run_pipeline_locally(spec, catalog, params, display_path(file), quiet_airflow=not verbose)
+    summary = run_pipeline_locally(
+        spec, catalog, params, display_path(file), quiet_airflow=not verbose, logical_date=when
+    )
     return print_run_summary(summary)
 
 

@@ -6,6 +6,7 @@ component as a child process (JimuComponentOperator). We only print progress and
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -156,12 +157,14 @@ def run_pipeline_locally(
     quiet_airflow: bool = True,
     events=None,
     reuse: dict[str, Path] | None = None,
+    logical_date: datetime.datetime | None = None,
 ) -> RunSummary:
     """Run a checked pipeline on this machine; prints progress through `out`.
 
     `events(dict)`, when given, gets the run's start and every node state change as they happen.
     `reuse` maps nodes to their data folder of an earlier run: those nodes do not run, and
-    their outputs are the earlier run's (see _reuse_outputs).
+    their outputs are the earlier run's (see _reuse_outputs). `logical_date` (timezone-aware;
+    default now) is the manual run's logical date: nodes see it as ds, data_interval_*, ...
     """
     events = events or (lambda event: None)
     reuse = reuse or {}
@@ -202,7 +205,9 @@ def run_pipeline_locally(
                             "reason": f"reused: outputs of the earlier run in {reuse[node]}"})
 
             try:
-                dag_run = _test_dag(dag, params, airflow_home, progress_file, say, on_run_id, sorted(reuse))
+                dag_run = _test_dag(
+                    dag, params, airflow_home, progress_file, say, on_run_id, sorted(reuse), logical_date
+                )
             finally:
                 printer.finish()
                 os.environ.pop(PROGRESS_FILE_ENV, None)
@@ -228,7 +233,9 @@ def run_pipeline_locally(
     )
 
 
-def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say, started=None, reused=()):
+def _test_dag(
+    dag, params: dict, airflow_home: Path, progress_file: Path, say, started=None, reused=(), logical_date=None
+):
     """dag.test(), with this process recorded as the run's owner for as long as it runs.
 
     `started(run_id)` is called once the run id is known, before any task runs; the `reused`
@@ -240,7 +247,8 @@ def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say, s
 
     # The id dag.test() will give the run, known before so that its owner is recorded first.
     when = timezone.utcnow()
-    run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=when, run_after=when)
+    logical_date = logical_date or when
+    run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=logical_date, run_after=when)
     # Node ids are identifiers ([a-z0-9_]): joined with "|" they match exactly these tasks.
     mark_success = "|".join(reused) or None
     with owning_run(airflow_home, dag.dag_id, run_id, progress_file):
@@ -248,7 +256,9 @@ def _test_dag(dag, params: dict, airflow_home: Path, progress_file: Path, say, s
             started(run_id)
         try:
             with stopping_nodes_gently():
-                return dag.test(run_conf=params, logical_date=when, run_after=when, mark_success_pattern=mark_success)
+                return dag.test(
+                    run_conf=params, logical_date=logical_date, run_after=when, mark_success_pattern=mark_success
+                )
         except BaseException:
             # Stopped twice, or Airflow itself failed: the run must not stay `running`.
             _fail_own_run(dag.dag_id, run_id, say)

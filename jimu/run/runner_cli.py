@@ -36,6 +36,7 @@ def run_on_warm_runner(args) -> int | None:
     job = {
         "file": str(Path(args.file).absolute()),
         "param_args": list(args.param),
+        "logical_date": getattr(args, "logical_date", None),
         "components": [str(Path(folder).absolute()) for folder in args.components],
         "verbose": bool(args.verbose),
         "cwd": os.getcwd(),

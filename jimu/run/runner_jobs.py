@@ -31,7 +31,10 @@ def run_job_in_this_process(request: dict) -> int:
     def run() -> int:
         catalog = cached_catalog(components)
         if isinstance(request.get("file"), str):
-            return run_and_report(Path(request["file"]), list(request.get("param_args") or []), catalog, verbose)
+            logical_date = request.get("logical_date") if isinstance(request.get("logical_date"), str) else None
+            return run_and_report(
+                Path(request["file"]), list(request.get("param_args") or []), catalog, verbose, logical_date
+            )
         return run_spec_and_report(request, catalog, verbose)
 
     try:

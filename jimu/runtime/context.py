@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pyarrow as pa
 
 from jimu.runtime import storage
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
+from jimu.runtime.run_values import make_run_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +39,8 @@ class ComponentContext:
         self.pipeline_params: dict[str, Any] = invocation["pipeline_params"]
         self.node: str = invocation["node"]
         self.run_id: str = invocation["run_id"]
+        # The run's values (ds, logical_date, data_interval_start, ...): read-only, see jimu.runtime.run_values.
+        self.run: MappingProxyType = MappingProxyType(dict(invocation.get("run") or make_run_values(run_id=self.run_id)))
         self.rows_written: dict[str, int] = {}
         self.exports: list[str] = []
         self.metrics_written: dict[str, dict[str, float]] = {}

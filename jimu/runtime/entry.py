@@ -1,6 +1,7 @@
 """`python -m jimu.runtime.entry`: run one component, in a pod or a local process.
 
-Pods pass the static invocation with the run id and the run's params (rendered by Airflow);
+Pods pass the static invocation with the run id, the run's params and its run values (rendered
+by Airflow);
 local processes pass a resolved invocation file. Either way the component's `run(ctx)` sees
 the same document.
 
@@ -28,12 +29,13 @@ from typing import NoReturn
 from jimu.runtime.context import ComponentContext, FatalError, SkipDownstream
 from jimu.runtime.exit_codes import FAILED_EXIT_CODE, FATAL_EXIT_CODE, SKIP_EXIT_CODE, SUCCESS_EXIT_CODE
 from jimu.runtime.invocation import resolve_invocation
+from jimu.runtime.run_values import run_values_from_json
 from jimu.strict_yaml import load_yaml
 
 COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
 POD_COMPONENT_DIR = "/opt/jimu/component"
 VALUE_OPTIONS = frozenset(
-    {"--invocation", "--invocation-file", "--run-id", "--params", "--component-dir", "--result-file"}
+    {"--invocation", "--invocation-file", "--run-id", "--params", "--run-values", "--component-dir", "--result-file"}
 )
 
 
@@ -58,6 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     source.add_argument("--invocation-file", help="resolved invocation JSON file (local runs)")
     parser.add_argument("--run-id", help="with --invocation: the Airflow run id")
     parser.add_argument("--params", default="{}", help="with --invocation: the run's params, JSON")
+    parser.add_argument("--run-values", help="with --invocation: the run's values (jimu.runtime.run_values), JSON")
     parser.add_argument("--component-dir", help=f"default: ${COMPONENT_DIR_ENV} or {POD_COMPONENT_DIR}")
     parser.add_argument(
         "--result-file", help="write {rows_written, seconds} here on success, {skipped} or {fatal} otherwise"
@@ -77,8 +80,10 @@ def load_invocation(args: argparse.Namespace) -> dict:
         return json.loads(Path(args.invocation_file).read_text(encoding="utf-8"))
     if not args.run_id:
         raise SystemExit("--run-id is required with --invocation")  # a Jimu bug, not the user's
+    run_values = run_values_from_json(args.run_values) if args.run_values else None
     return resolve_invocation(
-        json.loads(args.invocation), run_id=args.run_id, pipeline_params=json.loads(args.params)
+        json.loads(args.invocation), run_id=args.run_id, pipeline_params=json.loads(args.params),
+        run_values=run_values,
     )
 
 

@@ -1,7 +1,8 @@
 """The invocation document: a node's params and its input/output URIs for one run.
 
 The compiler writes a *static* document into the DAG (no run id, params unresolved); at run
-time `resolve_invocation` adds the run id, the run's pipeline params and the concrete URIs.
+time `resolve_invocation` adds the run id, the run's pipeline params, its run values
+(jimu.runtime.run_values) and the concrete URIs.
 Pods and local processes call the very same function.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jimu.refs import substitute_param_references
+from jimu.refs import RUN_REF_KEY, substitute_param_references
 from jimu.runtime import storage
+from jimu.runtime.run_values import make_run_values
 
 VERSION = 1
 _UNSAFE_PATH_CHARS = re.compile(r"[^A-Za-z0-9._-]")
@@ -54,12 +56,16 @@ def port_uri(base: str, pipeline: str, run_id: str, node: str, port: str) -> str
 
 
 def resolve_invocation(
-    static: dict[str, Any], *, run_id: str, pipeline_params: dict[str, Any]
+    static: dict[str, Any], *, run_id: str, pipeline_params: dict[str, Any], run_values: Any = None
 ) -> dict[str, Any]:
-    """The document a component reads: params resolved, URIs concrete."""
+    """The document a component reads: params resolved, URIs concrete.
+
+    `run_values` (jimu.runtime.run_values) default to those of a manual run with no logical date.
+    """
     if static.get("version") != VERSION:
         raise ValueError(f"invocation version {static.get('version')!r} is not {VERSION}")
     base = static.get("storage_base") or storage.default_storage_base()
+    run = run_values if run_values is not None else make_run_values(run_id=run_id)
     pipeline = static["pipeline"]
 
     def uri(node: str, port: str) -> str:
@@ -77,8 +83,12 @@ def resolve_invocation(
         "node": static["node"],
         "component": static["component"],
         "run_id": run_id,
-        "params": substitute_param_references(static["params"], pipeline_params),
+        # $run first: a pipeline param's value (run conf) is data, never read as a reference.
+        "params": substitute_param_references(
+            substitute_param_references(static["params"], run, RUN_REF_KEY), pipeline_params
+        ),
         "pipeline_params": dict(pipeline_params),
+        "run": dict(run),
         "inputs": inputs,
         "outputs": {port: uri(static["node"], port) for port in static["outputs"]},
     }

@@ -13,7 +13,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from jimu.errors import Issue
-from jimu.refs import IDENTIFIER, iter_param_references, substitute_param_references
+from jimu.refs import IDENTIFIER, RUN_REF_KEY, iter_param_references, substitute_param_references
+from jimu.runtime.run_values import EXAMPLE_RUN_VALUES, RUN_VALUE_NAMES
 from jimu.validate.context import RuleContext
 
 # Deeper values are no real configuration, and would overflow the recursive walkers
@@ -131,7 +132,8 @@ def node_param_issues(
     component, params: dict[str, Any], pipeline_params: dict[str, dict], params_path: str, node_id: str
 ) -> Iterator[Issue]:
     """A node's params checked against its component's params schema, `{"$param": name}`
-    references resolved to the pipeline params' defaults; used by the validator and jimu.testing."""
+    references resolved to the pipeline params' defaults and `{"$run": name}` to a scheduled
+    run's values; used by the validator and jimu.testing."""
     schema = component.params
     properties = schema.get("properties", {})
     values = {}
@@ -166,8 +168,18 @@ def node_param_issues(
                 f"(defined: {', '.join(sorted(pipeline_params)) or 'none'})",
                 node_id,
             )
+        for ref_path, ref in iter_param_references(value, key, RUN_REF_KEY):
+            if ref not in RUN_VALUE_NAMES:
+                unresolved = True
+                yield Issue(
+                    "unknown-run-value", f"{params_path}.{ref_path}",
+                    f"refers to run value {ref!r}, which does not exist",
+                    f"use one of: {', '.join(RUN_VALUE_NAMES)}", node_id,
+                )
         if not unresolved:  # an unknown reference is reported once, not also as a bad value
-            values[key] = substitute_param_references(value, defaults)
+            values[key] = substitute_param_references(
+                substitute_param_references(value, EXAMPLE_RUN_VALUES, RUN_REF_KEY), defaults
+            )
     for missing in schema.get("required", []):
         if missing not in params and "default" not in properties.get(missing, {}):
             yield Issue(

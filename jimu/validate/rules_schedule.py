@@ -19,6 +19,13 @@ def check_schedule(ctx: RuleContext) -> Iterator[Issue]:
     problem = schedule_problem(ctx.spec.schedule)
     if problem is not None:
         yield problem
+    if ctx.spec.catchup and ctx.spec.start_date is None:
+        yield Issue(
+            "catchup-without-start-date", "$.catchup",
+            "catchup is on but the pipeline has no start_date: Airflow would not know from which "
+            "interval to catch up",
+            "set start_date (e.g. \"2026-11-01\"), or set catchup to false",
+        )
 
 
 def schedule_problem(schedule: str | None) -> Issue | None:

@@ -14,6 +14,7 @@ from sqlglot.tokens import TokenType
 
 from jimu.errors import Issue
 from jimu.refs import param_reference
+from jimu.runtime.run_values import RUN_VALUE_NAMES
 from jimu.validate.context import RuleContext
 
 DEFAULT_DIALECT = "duckdb"
@@ -290,12 +291,14 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _check_names(ctx, node_id, path, found: QueryAnalysis, allowed_tables) -> Iterator[Issue]:
     for name in sorted(found.params):
-        if name == "" or name not in ctx.spec.params:
+        if name == "" or (name not in ctx.spec.params and name not in RUN_VALUE_NAMES):
             yield Issue(
                 "unknown-pipeline-param", path,
-                f"SQL uses parameter {':' + name if name else '?'} but the pipeline has no such param",
+                f"SQL uses parameter {':' + name if name else '?'} but the pipeline has no such param "
+                "and the run no such value",
                 "name a pipeline param as :name (defined: "
-                f"{', '.join(sorted(ctx.spec.params)) or 'none'})",
+                f"{', '.join(sorted(ctx.spec.params)) or 'none'}) or a run value "
+                f"({', '.join(':' + value for value in RUN_VALUE_NAMES)})",
                 node_id,
             )
     if allowed_tables is None:

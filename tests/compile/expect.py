@@ -6,9 +6,11 @@ straight from the spec's nodes and `node.port` edges, so a planner bug cannot hi
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
@@ -16,6 +18,10 @@ from tests.golden.regenerate import GOLDEN_DIR, REPO_ROOT, golden_cases
 
 DAGS_DIR = REPO_ROOT / "dags"
 COMPONENTS_DIR = REPO_ROOT / "components"
+UTC = datetime.UTC
+# What a run's context holds: Airflow's dag_run and ti carry these attributes (tests/run runs the real ones).
+LOGICAL_DATE = datetime.datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
+INTERVAL = (datetime.datetime(2025, 5, 31, tzinfo=UTC), datetime.datetime(2025, 6, 1, tzinfo=UTC))
 
 
 def dag_files() -> list[Path]:
@@ -126,3 +132,14 @@ def load_dagbag(path: Path):
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(path))
+
+
+def run_context(run_id: str, params, logical_date=LOGICAL_DATE) -> dict:
+    """The context Airflow renders a task's templates with: run id, params, dag_run and ti."""
+    from airflow.utils.types import DagRunType
+
+    dag_run = SimpleNamespace(
+        logical_date=logical_date, data_interval_start=INTERVAL[0] if logical_date else None,
+        data_interval_end=INTERVAL[1] if logical_date else None, run_type=DagRunType.SCHEDULED,
+    )
+    return {"run_id": run_id, "params": params, "dag_run": dag_run, "ti": SimpleNamespace(try_number=2)}

@@ -105,7 +105,7 @@ def specs(draw) -> dict:
                 if draw(st.booleans()) and nodes[ids.index(upstream)]["component"] != "echo_params@1.0.0":
                     edges.append({"from": f"{upstream}.table", "to": f"{node_id}.tables"})
         else:
-            node = {"id": node_id, "component": "sql@1.1.0", "params": {"query": draw(st.sampled_from(
+            node = {"id": node_id, "component": "sql@1.2.0", "params": {"query": draw(st.sampled_from(
                 ["SELECT 1 AS x", "SELECT * FROM range(3)", "SELECT 2 AS y", "SELECT * FROM 'x.csv'"]))}}
         node.update(draw(st.fixed_dictionaries({}, optional={
             "title": st.one_of(TEXT, TEXT, LONG_TEXT),

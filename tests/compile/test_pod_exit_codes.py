@@ -183,5 +183,5 @@ def test_the_pod_arguments_carry_no_marker_the_user_could_forge(dag):
     """The skip and fatal decisions are in the exit code only, which the entry's supervisor owns."""
     _, pod = render_pod(dag, "ender")
     args = pod.spec.containers[0].args
-    assert args[0::2] == ["--invocation", "--run-id", "--params"]
+    assert args[0::2] == ["--invocation", "--run-id", "--params", "--run-values"]
     assert json.loads(args[1])["node"] == "ender"

@@ -16,6 +16,7 @@ import pytest
 from jimu.compile import load_profile
 from jimu.runtime.invocation import resolve_invocation
 from tests.compile.expect import (
+    LOGICAL_DATE,
     component_yaml,
     dag_files,
     expected_invocation,
@@ -24,6 +25,7 @@ from tests.compile.expect import (
     header,
     load_dagbag,
     profile_kind,
+    run_context,
     source_spec,
 )
 from tests.golden.regenerate import GOLDEN_DIR, case_profile
@@ -47,13 +49,13 @@ def dag_of(path: Path):
     return dag
 
 
-def render_pod(dag, task_id: str, run_id: str = RUN_ID, **param_values):
+def render_pod(dag, task_id: str, run_id: str = RUN_ID, logical_date=LOGICAL_DATE, **param_values):
     """The pod a run would create: templates rendered as Airflow does, then the dry-run pod."""
     task = copy.deepcopy(dag.get_task(task_id))  # rendering changes the task; keep the cached one clean
     params = copy.deepcopy(dag.params)
     for name, value in param_values.items():
         params[name] = value  # validated against the param's schema, as the trigger form does
-    context = {"run_id": run_id, "params": params}
+    context = run_context(run_id, params, logical_date)
     task.render_template_fields(context, jinja_env=dag.get_template_env())
     return task, task.build_pod_request_obj(dry_run=True)
 
@@ -81,7 +83,7 @@ def expected_image(profile, image: str) -> str:
 def container_args(pod) -> dict:
     """`--flag value` pairs of the container's arguments, with every flag present once."""
     args = pod.spec.containers[0].args
-    assert args[0::2] == ["--invocation", "--run-id", "--params"], args
+    assert args[0::2] == ["--invocation", "--run-id", "--params", "--run-values"], args
     return dict(zip(args[0::2], args[1::2], strict=True))
 
 
@@ -107,6 +109,11 @@ def test_pods_follow_spec_and_profile(path):
         assert invocation == expected_invocation(raw, node, profile.storage_base), where
         assert args["--run-id"] == RUN_ID, where
         assert json.loads(args["--params"]) == params, where
+        assert json.loads(args["--run-values"]) == {
+            "logical_date": "2025-06-01T12:30:00+00:00", "data_interval_start": "2025-05-31T00:00:00+00:00",
+            "data_interval_end": "2025-06-01T00:00:00+00:00", "run_id": RUN_ID, "run_type": "scheduled",
+            "try_number": 2,
+        }, where
 
         # The runtime accepts what the pod receives, and $param references take the run's values.
         resolved = resolve_invocation(
@@ -144,7 +151,7 @@ def test_custom_profile_reaches_the_pod():
     dag = dag_of(GOLDEN_DIR / "custom_profile.py")
     task, pod = render_pod(dag, "daily", day="2025-02-03")
     container = pod.spec.containers[0]
-    assert container.image == "registry.example.com:5000/ml-platform/jimu/sql:1.1.0"
+    assert container.image == "registry.example.com:5000/ml-platform/jimu/sql:1.2.0"
     assert container.image_pull_policy == "Always"
     assert pod.metadata.namespace == "ml-prod"
     assert pod.spec.service_account_name == "jimu-prod-runner"
@@ -223,3 +230,26 @@ def test_user_text_is_never_rendered_as_a_template():
     args = container_args(pod)
     assert json.loads(args["--invocation"])["params"]["uri"] == "s3://bucket/it's {{ ds }}/data.csv"
     assert json.loads(args["--params"]) == {"label": "{{ macros.ds_add(ds, 1) }}"}
+
+
+def test_run_values_reach_the_pod_through_the_entry_point():
+    """The rendered --run-values argument, parsed by the pod's entry point, is what ctx.run and $run see."""
+    from jimu.runtime.entry import load_invocation, parse_args
+
+    dag = dag_of(GOLDEN_DIR / "params.py")
+    _, pod = render_pod(dag, "bands", run_id="scheduled__2025-06-02T00:00:00+00:00")
+    resolved = load_invocation(parse_args(pod.spec.containers[0].args))
+    assert resolved["run"] == {
+        "logical_date": "2025-06-01T12:30:00+00:00", "ds": "2025-06-01", "ds_nodash": "20250601",
+        "data_interval_start": "2025-05-31T00:00:00+00:00", "data_interval_end": "2025-06-01T00:00:00+00:00",
+        "run_id": "scheduled__2025-06-02T00:00:00+00:00", "run_type": "scheduled", "try_number": 2,
+    }
+
+
+def test_a_run_without_logical_date_renders_empty_dates():
+    """Airflow 3 manual runs may have no logical date: the template must not fail, the dates are null."""
+    dag = dag_of(GOLDEN_DIR / "params.py")
+    _, pod = render_pod(dag, "bands", logical_date=None)
+    values = json.loads(container_args(pod)["--run-values"])
+    assert values["logical_date"] is None and values["data_interval_start"] is None
+    assert values["run_id"] == RUN_ID

@@ -65,7 +65,7 @@ def test_more_than_one_statement_is_refused(run_component, capfd):
         ("SELECT CAST(customer AS INTEGER) FROM orders", {"orders": ORDERS},
          "Could not convert string 'ann' to INT32", "upstream tables: orders"),
         ("SELECT * FROM orders WHERE amount > :floor", {"orders": ORDERS},
-         "the query binds ['floor'], which are not pipeline params; add them", "param 'query'"),
+         "the query binds ['floor'], which are neither pipeline params nor run values", "param 'query'"),
         ("SELEC * FROM orders", {"orders": ORDERS}, "param 'query'", "orders"),
     ],
 )
@@ -73,7 +73,7 @@ def test_errors_of_the_query_itself_are_not_retried(run_component, capfd, query,
     run = run_component("sql", {"query": query}, inputs={"tables": tables})
     assert run.exit_code == FATAL_EXIT_CODE
     err = capfd.readouterr().err
-    assert "node 'node' (sql@1.1.0) failed; retrying will not help, so it is not retried:" in err
+    assert "node 'node' (sql@1.2.0) failed; retrying will not help, so it is not retried:" in err
     assert message in err and context in err
     assert "Traceback" not in err
 
@@ -82,3 +82,49 @@ def test_a_missing_upstream_file_is_an_ordinary_failure(run_component, tmp_path)
     """Storage that is not there (yet) may be there on the next try."""
     run = run_component("sql", {"query": "SELECT 1 AS x FROM tables"}, inputs={"tables": str(tmp_path / "gone")})
     assert run.exit_code == FAILED_EXIT_CODE
+
+
+SALES = pd.DataFrame({
+    "day": pd.to_datetime(["2026-11-28", "2026-11-29", "2026-11-29", "2026-11-30"]).date,
+    "ts": pd.to_datetime(["2026-11-28 10:00", "2026-11-29 01:00", "2026-11-29 23:00", "2026-11-30 00:00"], utc=True),
+    "amount": [1.0, 2.0, 4.0, 8.0],
+})
+
+
+def test_run_values_bind_like_params(run_component):
+    from jimu.runtime.run_values import make_run_values
+
+    run_values = make_run_values(
+        run_id="scheduled__2026-11-29T00:00:00+00:00", logical_date="2026-11-29T00:00:00+00:00",
+        data_interval_start="2026-11-29T00:00:00+00:00", data_interval_end="2026-11-30T00:00:00+00:00",
+        run_type="scheduled", try_number=1,
+    )
+    query = (
+        "SELECT SUM(amount) AS by_day, (SELECT SUM(amount) FROM sales WHERE ts >= :data_interval_start "
+        "AND ts < :data_interval_end) AS by_interval, :ds_nodash AS stamp FROM sales WHERE day = :ds"
+    )
+    run = run_component("sql", {"query": query}, inputs={"tables": {"sales": SALES}}, run_values=run_values)
+    assert run.exit_code == 0
+    day = pd.Timestamp("2026-11-29").date()
+    start, end = pd.Timestamp("2026-11-29", tz="UTC"), pd.Timestamp("2026-11-30", tz="UTC")
+    row = run.table().iloc[0]
+    assert row["by_day"] == SALES[SALES.day == day].amount.sum()
+    assert row["by_interval"] == SALES[(SALES.ts >= start) & (SALES.ts < end)].amount.sum()
+    assert row["stamp"] == "20261129"
+
+
+def test_a_pipeline_param_named_like_a_run_value_wins(run_component):
+    run = run_component(
+        "sql", {"query": "SELECT CAST(:ds AS VARCHAR) AS d"}, inputs={"tables": {"sales": SALES}}, pipeline_params={"ds": "mine"},
+    )
+    assert run.exit_code == 0
+    assert run.table()["d"].tolist() == ["mine"]
+
+
+def test_unknown_binds_name_the_run_values(run_component, capfd):
+    run = run_component(
+        "sql", {"query": "SELECT CAST(:yesterday AS VARCHAR) AS d"}, inputs={"tables": {"sales": SALES}}, check_params=False,
+    )
+    assert run.exit_code == FATAL_EXIT_CODE
+    err = capfd.readouterr().err
+    assert "['yesterday']" in err and "data_interval_start" in err

@@ -41,6 +41,8 @@ with DAG(
             "{{ run_id }}",
             "--params",
             "{{ dict(params) | tojson }}",
+            "--run-values",
+            '{{ {"logical_date": dag_run.logical_date.isoformat() if dag_run.logical_date else None, "data_interval_start": dag_run.data_interval_start.isoformat() if dag_run.data_interval_start else None, "data_interval_end": dag_run.data_interval_end.isoformat() if dag_run.data_interval_end else None, "run_id": run_id, "run_type": dag_run.run_type | string, "try_number": ti.try_number} | tojson }}',
         ],
         env_vars={"JIMU_COMPONENT_DIR": "/opt/jimu/component"},
         labels={
@@ -73,6 +75,8 @@ with DAG(
             "{{ run_id }}",
             "--params",
             "{{ dict(params) | tojson }}",
+            "--run-values",
+            '{{ {"logical_date": dag_run.logical_date.isoformat() if dag_run.logical_date else None, "data_interval_start": dag_run.data_interval_start.isoformat() if dag_run.data_interval_start else None, "data_interval_end": dag_run.data_interval_end.isoformat() if dag_run.data_interval_end else None, "run_id": run_id, "run_type": dag_run.run_type | string, "try_number": ti.try_number} | tojson }}',
         ],
         env_vars={"JIMU_COMPONENT_DIR": "/opt/jimu/component"},
         labels={

@@ -63,7 +63,7 @@ def test_component_runs_in_its_own_environment(tmp_path, needs_six):
 
 
 def test_builtins_use_jimus_own_python(catalog):
-    sql = catalog.require("sql@1.1.0")
+    sql = catalog.require("sql@1.2.0")
     assert not envs.needs_own_env(sql)
     assert envs.python_for(sql) == sys.executable
 

@@ -25,7 +25,7 @@ def pipeline(csv: Path, code: str) -> dict:
                 "component": "python@1.0.0",
                 "params": {"code": code, "args": {"factor": {"$param": "factor"}}},
             },
-            {"id": "total", "component": "sql@1.1.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
+            {"id": "total", "component": "sql@1.2.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
         ],
         "edges": [
             {"from": "load.table", "to": "scale.tables"},

@@ -134,7 +134,7 @@ def numbers_spec(pipeline_id: str, code: str) -> dict:
             python_node("make", "import pandas as pd\ndef transform(tables, params):\n"
                                 "    return pd.DataFrame({'x': list(range(1, 11))})\n"),
             {**python_node("scale", code), "params": {"code": code, "args": {"factor": {"$param": "factor"}}}},
-            {"id": "total", "component": "sql@1.1.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
+            {"id": "total", "component": "sql@1.2.0", "params": {"query": "SELECT SUM(x) AS s FROM scale"}},
         ],
         "edges": [{"from": "make.table", "to": "scale.tables"}, {"from": "scale.table", "to": "total.tables"}],
     }

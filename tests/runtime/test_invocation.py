@@ -5,7 +5,7 @@ from jimu.runtime.invocation import port_uri, resolve_invocation, run_folder_nam
 
 def make_static(storage_base="/data"):
     return static_invocation(
-        pipeline="p", node="join", component="sql@1.1.0",
+        pipeline="p", node="join", component="sql@1.2.0",
         params={"query": "SELECT 1", "nested": {"limit": {"$param": "limit"}}, "keep": {"$param": "missing"}},
         inputs={"tables": [("b", "table"), ("a", "table")]}, multiple_inputs={"tables"},
         outputs=["table"], storage_base=storage_base,
@@ -40,9 +40,30 @@ def test_run_ids_become_one_safe_segment():
 def test_static_document_is_order_independent():
     a = make_static()
     b = static_invocation(
-        pipeline="p", node="join", component="sql@1.1.0",
+        pipeline="p", node="join", component="sql@1.2.0",
         params={"keep": {"$param": "missing"}, "nested": {"limit": {"$param": "limit"}}, "query": "SELECT 1"},
         inputs={"tables": [("a", "table"), ("b", "table")]}, multiple_inputs={"tables"},
         outputs=["table"], storage_base="/data",
     )
     assert a == b
+
+
+def test_run_references_take_the_run_values_and_param_values_stay_data():
+    from jimu.runtime.run_values import make_run_values
+
+    static = static_invocation(
+        pipeline="p", node="w", component="write_table@1.1.0",
+        params={"uri": {"$run": "ds"}, "parts": [{"$run": "ds_nodash"}, {"$param": "who"}], "odd": {"$run": "nope"}},
+        inputs={}, multiple_inputs=set(), outputs=[], storage_base="/data",
+    )
+    run = make_run_values(run_id="r", logical_date="2026-11-29T06:00:00+00:00")
+    # A pipeline param whose value looks like a reference is data: it is not resolved again.
+    doc = resolve_invocation(static, run_id="r", pipeline_params={"who": {"$run": "run_id"}}, run_values=run)
+    assert doc["params"] == {"uri": "2026-11-29", "parts": ["20261129", {"$run": "run_id"}], "odd": {"$run": "nope"}}
+    assert doc["run"] == dict(run)
+
+
+def test_without_run_values_a_run_has_only_its_id():
+    doc = resolve_invocation(make_static(), run_id="r", pipeline_params={})
+    assert doc["run"]["run_id"] == "r" and doc["run"]["run_type"] == "manual"
+    assert doc["run"]["ds"] is None and doc["run"]["logical_date"] is None

@@ -210,7 +210,7 @@ def build_case(
         "nodes": [
             {"id": ECHO_NODE, "component": "echo_params@1.0.0", "title": node_titles[0],
              "description": node_descriptions[0], "params": echo_params},
-            {"id": SQL_NODE, "component": "sql@1.1.0", "title": node_titles[1],
+            {"id": SQL_NODE, "component": "sql@1.2.0", "title": node_titles[1],
              "description": node_descriptions[1], "params": sql_params},
         ],
         "edges": [],
@@ -443,14 +443,17 @@ def pod_args(task, case: Case, params: dict, dag) -> tuple[list[str], dict[str, 
     """Render the task's templates as Airflow does, then build its pod (no cluster needed)."""
     from airflow.sdk.definitions.param import ParamsDict
 
-    context = {"run_id": case.run_id, "params": ParamsDict(params)}
+    from tests.compile.expect import run_context
+
+    context = run_context(case.run_id, ParamsDict(params))
     task.render_template_fields(context, jinja_env=dag.get_template_env())
     pod = task.build_pod_request_obj(dry_run=True)
     container = pod.spec.containers[0]
     assert container.command == ENTRY_COMMAND
     args = list(container.args)
-    assert args[0::2] == ["--invocation", "--run-id", "--params"], args[0::2]
+    assert args[0::2] == ["--invocation", "--run-id", "--params", "--run-values"], args[0::2]
     assert args[3] == case.run_id
+    assert json.loads(args[7])["run_id"] == case.run_id  # a hostile run id is JSON data in the run values too
     node = next(n for n in case.raw["nodes"] if n["id"] == task.task_id)
     static = json.loads(args[1])
     assert canonical(static["params"]) == canonical(node["params"]), "the invocation changed on rendering"
@@ -803,7 +806,7 @@ def plant(field: str, valid: str, bad: str) -> tuple[dict, str]:
         "defaults": {"resources": {}},
         "nodes": [
             {"id": "load", "component": "load_table@1.1.1", "params": {"uri": "a.csv"}},
-            {"id": "query", "component": "sql@1.1.0", "params": {"query": "SELECT * FROM load"}},
+            {"id": "query", "component": "sql@1.2.0", "params": {"query": "SELECT * FROM load"}},
         ],
         "edges": [{"from": "load.table", "to": "query.tables"}],
     }

@@ -1,0 +1,81 @@
+"""`jimu run --logical-date`: the run's values reach SQL binds and node params in a real local run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+JIMU = Path(sys.executable).with_name("jimu")
+SALES = pd.DataFrame({
+    "day": ["2026-11-28", "2026-11-29", "2026-11-29", "2026-11-30", "2026-11-30", "2026-11-30"],
+    "region": ["n", "n", "s", "n", "s", "s"],
+    "amount": [1.5, 2.0, 4.0, 8.0, 16.0, 32.0],
+})
+
+
+def daily_pipeline(csv: Path, out: Path) -> dict:
+    return {
+        "id": "run_values_test",
+        "schedule": "@daily",
+        "start_date": "2026-11-01",
+        "nodes": [
+            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(csv)}},
+            {"id": "day_sales", "component": "sql@1.2.0", "params": {"query": (
+                "SELECT region, SUM(amount) AS total, :ds AS ds, :run_type AS run_type FROM load "
+                "WHERE CAST(day AS DATE) = :ds GROUP BY region ORDER BY region"
+            )}},
+            {"id": "export", "component": "write_table@1.1.0", "params": {"uri": str(out)}},
+        ],
+        "edges": [
+            {"from": "load.table", "to": "day_sales.tables"},
+            {"from": "day_sales.table", "to": "export.table"},
+        ],
+    }
+
+
+def jimu_run(spec_file: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [str(JIMU), "run", str(spec_file), "--cold", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def expected_for(day: str) -> pd.DataFrame:
+    """The same aggregation by pandas, independently of DuckDB and of the run values."""
+    rows = SALES[SALES["day"] == day].groupby("region", as_index=False)["amount"].sum()
+    return rows.rename(columns={"amount": "total"}).sort_values("region").reset_index(drop=True)
+
+
+@pytest.mark.slow
+def test_each_logical_date_selects_its_own_day(tmp_path):
+    csv, out = tmp_path / "sales.csv", tmp_path / "daily.csv"
+    SALES.to_csv(csv, index=False)
+    spec_file = tmp_path / "pipeline.json"
+    spec_file.write_text(json.dumps(daily_pipeline(csv, out)), encoding="utf-8")
+    results = {}
+    for day in ("2026-11-29", "2026-11-30"):
+        proc = jimu_run(spec_file, "--logical-date", day)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "(run manual__" in proc.stdout
+        written = pd.read_csv(out)
+        assert written["ds"].astype(str).str[:10].unique().tolist() == [day]
+        assert written["run_type"].unique().tolist() == ["manual"]
+        got = written[["region", "total"]].sort_values("region").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected_for(day), check_dtype=False)
+        results[day] = got
+    assert not results["2026-11-29"].equals(results["2026-11-30"])
+
+
+@pytest.mark.slow
+def test_a_bad_logical_date_is_refused_before_running(tmp_path):
+    spec_file = tmp_path / "pipeline.json"
+    spec_file.write_text(json.dumps(daily_pipeline(tmp_path / "x.csv", tmp_path / "y.csv")), encoding="utf-8")
+    proc = jimu_run(spec_file, "--logical-date", "29/11/2026")
+    assert proc.returncode != 0
+    assert "--logical-date" in proc.stdout + proc.stderr and "2026-11-29" in proc.stdout + proc.stderr

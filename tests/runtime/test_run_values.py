@@ -1,0 +1,53 @@
+"""Run values: what Airflow's rendered template becomes, and how SQL binds it."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from jimu.runtime.context import ComponentContext
+from jimu.runtime.run_values import RUN_VALUE_NAMES, make_run_values, run_values_from_json, sql_bind_value
+
+RENDERED = json.dumps({
+    "logical_date": "2026-11-29T23:30:00+00:00", "data_interval_start": "2026-11-28T23:30:00+00:00",
+    "data_interval_end": "2026-11-29T23:30:00+00:00", "run_id": "scheduled__2026-11-29T23:30:00+00:00",
+    "run_type": "scheduled", "try_number": 3,
+})
+
+
+def test_rendered_values_gain_ds_and_ds_nodash_from_the_logical_date():
+    values = run_values_from_json(RENDERED)
+    assert tuple(values) == RUN_VALUE_NAMES
+    assert values["ds"] == "2026-11-29" and values["ds_nodash"] == "20261129"  # the UTC day, as Airflow's ds
+    assert values["run_type"] == "scheduled" and values["try_number"] == 3
+
+
+@pytest.mark.parametrize("rendered", ["DagRunType.BACKFILL", "backfill", "BACKFILL"])
+def test_run_type_is_the_plain_value_whatever_the_enum_renders_as(rendered):
+    values = run_values_from_json(json.dumps({"run_id": "r", "run_type": rendered}))
+    assert values["run_type"] == "backfill"
+
+
+def test_values_are_read_only():
+    values = make_run_values(run_id="r")
+    with pytest.raises(TypeError):
+        values["ds"] = "2020-01-01"  # type: ignore[index]
+
+
+def test_ctx_run_is_a_read_only_view_of_the_documents_values():
+    run = make_run_values(run_id="r", logical_date="2026-11-29T00:00:00+00:00")
+    ctx = ComponentContext({"params": {}, "pipeline_params": {}, "node": "n", "run_id": "r", "run": dict(run)})
+    assert ctx.run["ds"] == "2026-11-29"
+    with pytest.raises(TypeError):
+        ctx.run["ds"] = "x"  # type: ignore[index]
+
+
+def test_sql_binds_dates_as_dates_and_timestamps():
+    values = run_values_from_json(RENDERED)
+    assert sql_bind_value("ds", values) == datetime.date(2026, 11, 29)
+    start = sql_bind_value("data_interval_start", values)
+    assert start == datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC)
+    assert sql_bind_value("ds_nodash", values) == "20261129"
+    assert sql_bind_value("ds", make_run_values(run_id="r")) is None
