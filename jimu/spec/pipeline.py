@@ -83,7 +83,7 @@ class NodeSpec(SpecModel):
     description: str = ""
     params: dict[str, Any] = Field(
         default_factory=dict,
-        description='param values; {"$param": "name"} takes a pipeline param at run time',
+        description='param values; {"$param": "name"} takes a pipeline param, {"$run": "ds"} a run value, at run time',
     )
     resources: Resources | None = None
     retries: int | None = Field(None, ge=0, le=20)
