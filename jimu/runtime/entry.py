@@ -29,7 +29,7 @@ from typing import NoReturn
 from jimu.runtime.context import ComponentContext, FatalError, SkipDownstream
 from jimu.runtime.exit_codes import FAILED_EXIT_CODE, FATAL_EXIT_CODE, SKIP_EXIT_CODE, SUCCESS_EXIT_CODE
 from jimu.runtime.invocation import resolve_invocation
-from jimu.runtime.run_values import run_values_from_json
+from jimu.runtime.run_values import fill_placeholders, path_params, run_values_from_json
 from jimu.strict_yaml import load_yaml
 
 COMPONENT_DIR_ENV = "JIMU_COMPONENT_DIR"
@@ -98,6 +98,14 @@ def with_defaults(params: dict, spec: dict) -> dict:
     return {**defaults, **params}
 
 
+def with_run_placeholders(params: dict, spec: dict, invocation: dict) -> dict:
+    """Path params with their {ds}-style placeholders filled from the run's values."""
+    run = invocation.get("run") or {}
+    filled = {key: fill_placeholders(params[key], run) for key in path_params(spec.get("params") or {})
+              if isinstance(params.get(key), str)}
+    return {**params, **filled}
+
+
 def load_entrypoint(component_dir: Path, spec: dict):
     entrypoint = (spec.get("runtime") or {}).get("entrypoint", "main.py:run")
     file_name, _, func_name = entrypoint.partition(":")
@@ -138,7 +146,7 @@ def run_node(args: argparse.Namespace, invocation: dict) -> int:
     started = time.perf_counter()
     component_dir = Path(args.component_dir or os.environ.get(COMPONENT_DIR_ENV) or POD_COMPONENT_DIR)
     spec = read_component_spec(component_dir)
-    invocation = {**invocation, "params": with_defaults(invocation["params"], spec)}
+    invocation = {**invocation, "params": with_run_placeholders(with_defaults(invocation["params"], spec), spec, invocation)}
     ctx = ComponentContext(invocation)
     where = f"jimu: node {ctx.node!r} ({invocation['component']})"
     try:

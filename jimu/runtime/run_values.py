@@ -9,6 +9,7 @@ in SQL as `:ds`, and takes in params as `{"$run": "ds"}`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -90,3 +91,41 @@ EXAMPLE_RUN_VALUES = make_run_values(
     run_type="scheduled",
     try_number=1,
 )
+
+
+# Path params (format "export-path") may name run values as {ds}: Jimu's own syntax, never Jinja
+# or a shell's. A value goes in as one path segment of safe characters, whatever the run id holds.
+PATH_PARAM_FORMATS = frozenset({"export-path"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_UNSAFE_SEGMENT_CHARS = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """Why `text`'s {name} placeholders would not fill; empty when they all would."""
+    problems = [
+        f"{{{name}}} names no run value" for name in _PLACEHOLDER.findall(text) if name not in RUN_VALUE_NAMES
+    ]
+    if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
+        problems.append("has a '{' or '}' that is no {name} placeholder")
+    return problems
+
+
+def fill_placeholders(text: str, values) -> str:
+    """`text` with each {name} replaced by that run value as one safe path segment."""
+
+    def segment(match: re.Match) -> str:
+        if match.group(1) not in RUN_VALUE_NAMES:  # the validator reports it; left as written
+            return match.group(0)
+        value = values.get(match.group(1))
+        if value is None:  # a run without a logical date has no ds: say so in the name
+            return "none"
+        cleaned = _UNSAFE_SEGMENT_CHARS.sub("_", str(value))
+        return "_" if cleaned in ("", ".", "..") else cleaned
+
+    return _PLACEHOLDER.sub(segment, text)
+
+
+def path_params(params_schema: dict) -> list[str]:
+    """The params whose string values may hold {name} placeholders."""
+    props = params_schema.get("properties") or {}
+    return sorted(k for k, v in props.items() if isinstance(v, dict) and v.get("format") in PATH_PARAM_FORMATS)

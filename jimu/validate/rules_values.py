@@ -17,6 +17,7 @@ from typing import Any
 
 from jimu.errors import Issue
 from jimu.refs import param_reference
+from jimu.runtime.run_values import RUN_VALUE_NAMES, placeholder_problems
 from jimu.validate.context import RuleContext
 
 PYTHON_FORMAT = "python"
@@ -95,6 +96,13 @@ def check_export_paths(ctx: RuleContext) -> Iterator[Issue]:
             path, via = param_values(ctx, node.params.get(key))
             if not isinstance(path, str) or not path:
                 continue  # missing, empty or of the wrong type: the param rules report it
+            for placeholder_problem in placeholder_problems(path):
+                yield Issue(
+                    "bad-path-placeholder", ctx.node_path(i, "params", key),
+                    f"param {key!r}: {path!r} {placeholder_problem}",
+                    f"name run values as {{ds}}, e.g. 'sales/{{ds}}/part.csv' (run values: {', '.join(RUN_VALUE_NAMES)})",
+                    node.id,
+                )
             problem = export_path_problem(path)
             if problem:
                 origin = f"the default of pipeline param {via!r}, {path!r}," if via else f"{path!r}"

@@ -1,4 +1,4 @@
-"""`jimu run --logical-date`: the run's values reach SQL binds and node params in a real local run."""
+"""`jimu run --logical-date`: the run's values reach SQL binds and path placeholders in a real local run."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ SALES = pd.DataFrame({
 })
 
 
-def daily_pipeline(csv: Path, out: Path) -> dict:
+def daily_pipeline(csv: Path, out: str) -> dict:
     return {
         "id": "run_values_test",
         "schedule": "@daily",
@@ -30,7 +30,7 @@ def daily_pipeline(csv: Path, out: Path) -> dict:
                 "SELECT region, SUM(amount) AS total, :ds AS ds, :run_type AS run_type FROM load "
                 "WHERE CAST(day AS DATE) = :ds GROUP BY region ORDER BY region"
             )}},
-            {"id": "export", "component": "write_table@1.1.0", "params": {"uri": str(out)}},
+            {"id": "export", "component": "write_table@1.1.0", "params": {"uri": out}},
         ],
         "edges": [
             {"from": "load.table", "to": "day_sales.tables"},
@@ -54,28 +54,30 @@ def expected_for(day: str) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_each_logical_date_selects_its_own_day(tmp_path):
-    csv, out = tmp_path / "sales.csv", tmp_path / "daily.csv"
+    csv = tmp_path / "sales.csv"
     SALES.to_csv(csv, index=False)
     spec_file = tmp_path / "pipeline.json"
-    spec_file.write_text(json.dumps(daily_pipeline(csv, out)), encoding="utf-8")
+    # One export per day: the {ds_nodash} placeholder keeps the days from overwriting each other.
+    spec_file.write_text(json.dumps(daily_pipeline(csv, f"{tmp_path}/daily/{{ds_nodash}}.csv")), encoding="utf-8")
     results = {}
     for day in ("2026-11-29", "2026-11-30"):
         proc = jimu_run(spec_file, "--logical-date", day)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "(run manual__" in proc.stdout
-        written = pd.read_csv(out)
+        written = pd.read_csv(tmp_path / "daily" / f"{day.replace('-', '')}.csv")
         assert written["ds"].astype(str).str[:10].unique().tolist() == [day]
         assert written["run_type"].unique().tolist() == ["manual"]
         got = written[["region", "total"]].sort_values("region").reset_index(drop=True)
         pd.testing.assert_frame_equal(got, expected_for(day), check_dtype=False)
         results[day] = got
     assert not results["2026-11-29"].equals(results["2026-11-30"])
+    assert sorted(p.name for p in (tmp_path / "daily").iterdir()) == ["20261129.csv", "20261130.csv"]
 
 
 @pytest.mark.slow
 def test_a_bad_logical_date_is_refused_before_running(tmp_path):
     spec_file = tmp_path / "pipeline.json"
-    spec_file.write_text(json.dumps(daily_pipeline(tmp_path / "x.csv", tmp_path / "y.csv")), encoding="utf-8")
+    spec_file.write_text(json.dumps(daily_pipeline(tmp_path / "x.csv", f"{tmp_path}/y.csv")), encoding="utf-8")
     proc = jimu_run(spec_file, "--logical-date", "29/11/2026")
     assert proc.returncode != 0
     assert "--logical-date" in proc.stdout + proc.stderr and "2026-11-29" in proc.stdout + proc.stderr

@@ -8,7 +8,14 @@ import json
 import pytest
 
 from jimu.runtime.context import ComponentContext
-from jimu.runtime.run_values import RUN_VALUE_NAMES, make_run_values, run_values_from_json, sql_bind_value
+from jimu.runtime.run_values import (
+    RUN_VALUE_NAMES,
+    fill_placeholders,
+    make_run_values,
+    placeholder_problems,
+    run_values_from_json,
+    sql_bind_value,
+)
 
 RENDERED = json.dumps({
     "logical_date": "2026-11-29T23:30:00+00:00", "data_interval_start": "2026-11-28T23:30:00+00:00",
@@ -51,3 +58,19 @@ def test_sql_binds_dates_as_dates_and_timestamps():
     assert start == datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC)
     assert sql_bind_value("ds_nodash", values) == "20261129"
     assert sql_bind_value("ds", make_run_values(run_id="r")) is None
+
+
+def test_path_placeholders_fill_with_safe_segments():
+    values = make_run_values(run_id="../../etc/x:1+0", logical_date="2026-11-29T00:00:00+00:00")
+    assert fill_placeholders("sales/{ds}/part_{ds_nodash}.csv", values) == "sales/2026-11-29/part_20261129.csv"
+    # A run id (Airflow allows almost any text) becomes one segment: no '/', never '..' alone.
+    assert fill_placeholders("runs/{run_id}/out.csv", values) == "runs/.._.._etc_x_1_0/out.csv"
+    assert fill_placeholders("{run_id}", make_run_values(run_id="..")) == "_"
+    assert fill_placeholders("a/{ds}.csv", make_run_values(run_id="r")) == "a/none.csv"
+    assert fill_placeholders("a/{nope}.csv", values) == "a/{nope}.csv"  # the validator's to report
+
+
+def test_placeholder_problems_name_unknown_names_and_stray_braces():
+    assert placeholder_problems("sales/{ds}/x.csv") == []
+    assert placeholder_problems("sales/{day}/x.csv") == ["{day} names no run value"]
+    assert placeholder_problems("sales/{ds/x.csv") == ["has a '{' or '}' that is no {name} placeholder"]
