@@ -306,3 +306,18 @@ def test_execute_jobs_are_waited_for_with_their_exit_code(runner_home):
     assert codes == {"waited_ok": (0, "success"), "waited_failing": (1, "failed")}
     with pytest.raises(RunnerError, match="no job"):
         client.wait("not-a-job")
+
+
+def test_the_logical_date_reaches_a_warm_run(runner_home, mark, tmp_path):
+    from tests.run.test_run_values import SALES, daily_pipeline, expected_for
+
+    home, client = runner_home
+    SALES.to_csv(tmp_path / "sales.csv", index=False)
+    spec_file = tmp_path / "daily.json"
+    spec_file.write_text(json.dumps(daily_pipeline(tmp_path / "sales.csv", f"{tmp_path}/out/{{ds}}.csv")))
+    warm = subprocess.run([str(JIMU), "run", str(spec_file), "--logical-date", "2026-11-30"], capture_output=True,
+                          text=True, env=jimu_env(home, mark), timeout=600)
+    assert warm.returncode == 0, warm.stdout + warm.stderr
+    assert warm.stdout.splitlines()[0].startswith(f"jimu: using the warm runner (pid {client.pid}"), warm.stdout
+    written = pd.read_csv(tmp_path / "out" / "2026-11-30.csv")
+    assert written[["region", "total"]].to_dict("list") == expected_for("2026-11-30").to_dict("list")
