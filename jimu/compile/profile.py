@@ -57,8 +57,11 @@ class DeploymentProfile(SpecModel):
     catalog: str | None = Field(
         None, description="local profiles: the absolute catalog folder; default: $JIMU_CATALOG or <home>/catalog"
     )
+    dags_folder: str | None = Field(
+        None, description="the Airflow dags folder `jimu deploy` writes into (absolute); --dags-folder overrides it"
+    )
 
-    @field_validator("home", "catalog")
+    @field_validator("home", "catalog", "dags_folder")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
         if value is not None and (not PurePosixPath(value).is_absolute() or "\0" in value or ".." in PurePosixPath(value).parts):

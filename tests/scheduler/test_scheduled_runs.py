@@ -21,9 +21,9 @@ WINE_COLUMNS = ["alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium"
 
 
 def deploy(spec: Path, dags_folder: Path) -> None:
-    """`jimu compile --profile local --out DAGS`, as a data engineer deploys to a local Airflow."""
+    """`jimu deploy --profile local --dags-folder DAGS`, as a data engineer deploys to a local Airflow."""
     jimu = Path(sys.executable).parent / "jimu"
-    subprocess.run([str(jimu), "compile", str(spec), "--profile", "local", "--out", str(dags_folder)],
+    subprocess.run([str(jimu), "deploy", str(spec), "--profile", "local", "--dags-folder", str(dags_folder)],
                    check=True, capture_output=True, env=os.environ.copy())
 
 
