@@ -49,6 +49,11 @@ class DeploymentProfile(SpecModel):
         description="appended to the pipeline id to form the dag_id, so one pipeline compiled with two "
         "profiles can share a dags folder; the local profile uses '.local'",
     )
+    airflow_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s?#]+$",
+        description="base URL of this Airflow's UI, e.g. https://airflow.example.com; alerts link to the run",
+    )
     home: str | None = Field(
         None,
         description="local profiles: the absolute Jimu home the tasks use (catalog, run data, exports); "

@@ -7,6 +7,7 @@ import datetime
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
+from jimu.compile.render_alerts import render_dag_alert_kwargs, task_alert_kwargs
 from jimu.spec import PipelineSpec
 
 DEFAULT_START_DATE = datetime.date(2025, 1, 1)
@@ -19,6 +20,7 @@ IMPORT_LINES = {
     "JimuPodOperator": "from jimu.operators.pod import JimuPodOperator",
     "k8s": "from kubernetes.client import models as k8s",
     "JimuComponentOperator": "from jimu.operators.local_component import JimuComponentOperator",
+    "JimuAlert": "from jimu.operators.alerts import JimuAlert",
 }
 
 
@@ -93,12 +95,14 @@ def render_home(profile: DeploymentProfile) -> str:
 def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
     start = spec.start_date or DEFAULT_START_DATE
     defaults = spec.defaults
+    alerts = task_alert_kwargs(spec.notifications, spec.id, profile, 2, only_set=False)
     default_args = (
         "{\n"
         f'{INDENT * 2}"retries": {defaults.retries},\n'
         f'{INDENT * 2}"retry_delay": {render_timedelta(defaults.retry_delay_seconds)},\n'
         f'{INDENT * 2}"execution_timeout": {render_timedelta(defaults.timeout_seconds)},\n'
-        f"{INDENT}}}"
+        + "".join(f"{INDENT * 2}{py_literal(key)}: {source},\n" for key, source in alerts)
+        + f"{INDENT}}}"
     )
     kwargs = [
         ("dag_id", py_literal(profile.dag_id(spec.id))),
@@ -113,6 +117,7 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
         ("tags", py_literal(sorted({"jimu", *spec.tags}), 1)),
         ("default_args", default_args),
     ]
+    kwargs += render_dag_alert_kwargs(spec.notifications, spec.id, profile)
     if spec.params:
         kwargs.append(("params", render_params(spec)))
     return f"with {call('DAG', [], kwargs, 0)} as dag:\n"

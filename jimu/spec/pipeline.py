@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from jimu.spec.base import SpecModel
+from jimu.spec.notifications import Notifications
 
 # Kubernetes resource quantities, e.g. "500m", "2", "1.5Gi". Pod fields are checked by the
 # validator with jimu.spec.kubernetes_names (the API server's own rules, with paths and fixes);
@@ -90,6 +91,7 @@ class NodeSpec(SpecModel):
     retry_delay_seconds: int | None = Field(None, ge=0, le=86_400)
     timeout_seconds: int | None = Field(None, ge=1, le=7 * 86_400)
     trigger_rule: TriggerRule = "all_success"
+    notifications: Notifications | None = Field(None, description="this node's alerts; replace the pipeline's per event")
 
 
 class EdgeSpec(SpecModel):
@@ -128,6 +130,7 @@ class PipelineSpec(SpecModel):
     start_date: datetime.date | None = None
     catchup: bool = False
     defaults: Defaults = Defaults()
+    notifications: Notifications | None = Field(None, description="alerts for every node and the run")
     nodes: tuple[NodeSpec, ...] = ()
     edges: tuple[EdgeSpec, ...] = ()
     editor: EditorLayout | None = None
@@ -138,6 +141,9 @@ class PipelineSpec(SpecModel):
     def canonical_dict(self) -> dict[str, Any]:
         """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
         data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
+        _drop_unset_notifications(data)
+        for node in data["nodes"]:
+            _drop_unset_notifications(node)
         data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
         data["edges"] = sorted(data["edges"], key=lambda e: (e["to"], e["from"]))
         return data
@@ -146,3 +152,9 @@ class PipelineSpec(SpecModel):
         """Hash of canonical_dict(): moving a node on the canvas does not change it."""
         text = json.dumps(self.canonical_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _drop_unset_notifications(data: dict[str, Any]) -> None:
+    # Specs without alerts keep the hash they had before alerts existed.
+    if data.get("notifications") is None:
+        data.pop("notifications", None)
