@@ -34,27 +34,23 @@ def render_alert_list(
         if about_run:
             kwargs.append(("about_run", "True"))
         items.append(f"{INDENT * (depth + 1)}{call('JimuAlert', [], kwargs, depth + 1)},")
-    if not items:
-        return "[]"
     return "[\n" + "\n".join(items) + f"\n{INDENT * depth}]"
 
 
 def task_alert_kwargs(
-    notifications: Notifications | None, pipeline: str, profile: DeploymentProfile, depth: int, only_set: bool
+    notifications: Notifications | None, pipeline: str, profile: DeploymentProfile, depth: int, for_node: bool
 ) -> list[tuple[str, str]]:
-    """Callback arguments for tasks: failure and retry always per task; success per task only for nodes.
+    """Callback arguments for tasks: failure and retry per task; success per task only in a node's block.
 
-    only_set: a node's block replaces the pipeline's just for the events it names.
+    A node's non-empty events replace the pipeline's (an empty list inherits: the editor drops empty lists).
     """
     if notifications is None:
         return []
     kwargs = []
     for field, (argument, _) in EVENTS.items():
-        if field == "on_success" and not only_set:
+        if field == "on_success" and not for_node:
             continue  # the pipeline's on_success is the run's (render_dag_alert_kwargs)
-        if only_set and field not in notifications.model_fields_set:
-            continue
-        if getattr(notifications, field) or only_set:
+        if getattr(notifications, field):
             kwargs.append((argument, render_alert_list(notifications, field, pipeline, profile, depth)))
     return kwargs
 

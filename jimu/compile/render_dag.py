@@ -95,7 +95,7 @@ def render_home(profile: DeploymentProfile) -> str:
 def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
     start = spec.start_date or DEFAULT_START_DATE
     defaults = spec.defaults
-    alerts = task_alert_kwargs(spec.notifications, spec.id, profile, 2, only_set=False)
+    alerts = task_alert_kwargs(spec.notifications, spec.id, profile, 2, for_node=False)
     default_args = (
         "{\n"
         f'{INDENT * 2}"retries": {defaults.retries},\n'

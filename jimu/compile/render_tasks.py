@@ -49,7 +49,7 @@ def common_kwargs(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProf
         kwargs.append(("execution_timeout", render_timedelta(node.timeout_seconds)))
     if node.trigger_rule != "all_success":
         kwargs.append(("trigger_rule", py_literal(node.trigger_rule)))
-    return kwargs + task_alert_kwargs(node.notifications, spec.id, profile, 2, only_set=True)
+    return kwargs + task_alert_kwargs(node.notifications, spec.id, profile, 2, for_node=True)
 
 
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:

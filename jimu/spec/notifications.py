@@ -42,7 +42,7 @@ class AlertChannel(SpecModel):
 
 
 class Notifications(SpecModel):
-    """Alerts for a pipeline (every node) or one node (replaces the pipeline's for the events it sets)."""
+    """Alerts for a pipeline (every node) or one node (its non-empty events replace the pipeline's)."""
 
     on_failure: tuple[AlertChannel, ...] = Field((), description="a node failed (after its last retry)")
     on_retry: tuple[AlertChannel, ...] = Field((), description="a node failed and will be retried")

@@ -117,7 +117,6 @@ with DAG(
                 airflow_url="https://airflow.example.com",
             ),
         ],
-        on_retry_callback=[],
         name="daily-sales-report",
         namespace="jimu",
         image="jimu/write_table:1.1.0",
