@@ -96,3 +96,24 @@ def test_run_success_alert_names_the_run_not_a_node(tmp_path):
     text = got.json()["text"]["content"]
     assert text.startswith("[Jimu] 流水线 'alert_success_test' 成功\n\n流水线：alert_success_test\n运行：manual__")
     assert "节点" not in text
+
+
+@pytest.mark.slow
+def test_a_retried_node_alerts_on_its_retry_then_on_its_last_failure(tmp_path):
+    spec = tmp_path / "pipeline.json"
+    spec.write_text(json.dumps({
+        "id": "alert_retry_test",
+        "notifications": {"on_retry": [{"channel": "webhook", "conn_id": "hook"}],
+                          "on_failure": [{"channel": "webhook", "conn_id": "hook"}]},
+        "nodes": [{"id": "bad", "component": "python@1.0.0", "retries": 1, "retry_delay_seconds": 0,
+                   "params": {"code": "def transform(tables, params):\n    raise ValueError('nope')\n"}}],
+    }), encoding="utf-8")
+    with WebhookReceiver() as hook:
+        env = {**os.environ, "AIRFLOW_CONN_HOOK": http_connection(hook.port)}
+        proc = subprocess.run([str(JIMU), "run", str(spec)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    got = [(r.json()["event"], r.json()["try_number"], r.json()["text"].splitlines()[0]) for r in hook.received]
+    assert got == [
+        ("retry", 1, "[Jimu] Pipeline 'alert_retry_test' Node 'bad' will be retried"),
+        ("failure", 2, "[Jimu] Pipeline 'alert_retry_test' Node 'bad' failed"),
+    ]
