@@ -9,7 +9,7 @@ from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
 from jimu.compile.render_alerts import task_alert_kwargs
-from jimu.compile.render_dag import render_timedelta
+from jimu.compile.render_failure_handling import node_setting_kwargs
 from jimu.runtime.entry import POD_COMPONENT_DIR
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import static_invocation
@@ -41,12 +41,7 @@ def common_kwargs(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProf
     kwargs = [("task_id", py_literal(node.id))]
     if node.title:
         kwargs.append(("task_display_name", py_literal(node.title, 2)))
-    if node.retries is not None:
-        kwargs.append(("retries", str(node.retries)))
-    if node.retry_delay_seconds is not None:
-        kwargs.append(("retry_delay", render_timedelta(node.retry_delay_seconds)))
-    if node.timeout_seconds is not None:
-        kwargs.append(("execution_timeout", render_timedelta(node.timeout_seconds)))
+    kwargs += node_setting_kwargs(node)
     if node.trigger_rule != "all_success":
         kwargs.append(("trigger_rule", py_literal(node.trigger_rule)))
     return kwargs + task_alert_kwargs(node.notifications, spec.id, profile, 2, for_node=True)
