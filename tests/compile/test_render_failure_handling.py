@@ -77,3 +77,19 @@ def test_the_cases_show_growth_a_cap_and_a_constant_delay(dag):
     assert grown[-1] == SPEC["nodes"][0]["max_retry_delay_seconds"], "the node's cap should be reached"
     assert max(by_node["export"]) == SPEC["defaults"]["max_retry_delay_seconds"], "the default cap should apply"
     assert set(by_node["aggregate"]) == {SPEC["defaults"]["retry_delay_seconds"]}, "backoff 0: a constant delay"
+
+
+SETTINGS = ("retries", "retry_delay", "retry_exponential_backoff", "max_retry_delay", "execution_timeout",
+            "depends_on_past", "pool", "queue")
+
+
+def test_settings_survive_serialization(dag):
+    """The scheduler reads the serialized DAG, not the file: every setting must come through it."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    stored = DagSerialization.from_dict(json.loads(json.dumps(DagSerialization.to_dict(dag))))
+    for name in ("max_active_runs", "max_active_tasks", "dagrun_timeout", "catchup"):
+        assert getattr(stored, name) == getattr(dag, name), name
+    for task in dag.tasks:
+        kept = stored.get_task(task.task_id)
+        assert {s: getattr(kept, s) for s in SETTINGS} == {s: getattr(task, s) for s in SETTINGS}, task.task_id
