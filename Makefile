@@ -32,7 +32,7 @@ chromium:
 	fi
 
 test:
-	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 tests
+	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
 example:
 	PATH=$(BIN):$$PATH $(BIN)/jimu run templates/wine_quality/pipeline.json

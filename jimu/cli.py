@@ -46,6 +46,17 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--profile", default="kubernetes", help="local, kubernetes, or a profile YAML (default kubernetes)")
     p.add_argument("--out", type=Path, help="folder to write <pipeline id>.py into (default: print it)")
 
+    p = sub.add_parser(
+        "deploy", help="compile pipelines into an Airflow dags folder; prints what was added, updated, unchanged, removed",
+        description="Compile every SPEC with the profile and write the DAG files into the dags folder. Nothing is "
+        "written unless every SPEC validates; unchanged files are left alone, so Airflow sees no new DAG version.",
+    )
+    p.add_argument("specs", type=Path, nargs="+", metavar="SPEC", help="pipeline JSON files (e.g. templates/*/pipeline.json)")
+    p.add_argument("--profile", default="kubernetes", help="local, kubernetes, or a profile YAML (default kubernetes)")
+    p.add_argument("--dags-folder", type=Path, help="default: the profile's dags_folder")
+    p.add_argument("--prune", action="store_true",
+                   help="also remove DAG files this profile wrote for pipelines not given now (never other files)")
+
     p = sub.add_parser("compile-all", help="compile the shipped templates into dags/")
     p.add_argument("--profile", default="kubernetes")
     p.add_argument("--out", type=Path, default=None, help="default: the repository's dags/")
@@ -209,6 +220,23 @@ def cmd_compile(args) -> int:
     return 0
 
 
+def cmd_deploy(args) -> int:
+    from jimu.compile import load_profile
+    from jimu.deploy import deploy, summary
+
+    profile = load_profile(args.profile)
+    folder = args.dags_folder or (Path(profile.dags_folder) if profile.dags_folder else None)
+    if folder is None:
+        print(f"error: profile {profile.name!r} names no dags_folder: pass --dags-folder DIR, or set "
+              "dags_folder in the profile YAML", file=sys.stderr)
+        return 2
+    changes = deploy(args.specs, _catalog(args), profile, folder, prune=args.prune, source_name=display_path)
+    for change in changes:
+        print(f"{change.kind:<9} {change.path}  (dag {change.dag_id})")
+    print(f"{folder}: {summary(changes)}")
+    return 0
+
+
 def cmd_compile_all(args) -> int:
     from jimu.shipped import compile_shipped
 
@@ -359,6 +387,7 @@ def cmd_schema(args) -> int:
 COMMANDS = {
     "validate": cmd_validate,
     "compile": cmd_compile,
+    "deploy": cmd_deploy,
     "compile-all": cmd_compile_all,
     "run": cmd_run,
     "runner": cmd_runner,

@@ -59,6 +59,16 @@ DEPLOYMENT_NAME = Grammar(
     r"[a-z][a-z0-9_-]{0,62}", "deployment name",
     "use 1-63 lowercase letters, digits, '-' or '_', starting with a letter",
 )
+# Airflow pool and queue names: the pool table's name column and Celery/Kubernetes queue names
+# take far more, but names like these survive every executor, the CLI and the REST API's URLs.
+POOL_NAME = Grammar(
+    r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", "pool name",
+    "use 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. 'gpu_pool'",
+)
+QUEUE_NAME = Grammar(
+    r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", "queue name",
+    "use 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. 'etl'",
+)
 PARAM_REF_KEY = "$param"
 RUN_REF_KEY = "$run"
 

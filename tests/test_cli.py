@@ -21,7 +21,7 @@ def jimu(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def test_help_lists_every_command():
     proc = jimu("--help")
     assert proc.returncode == 0
-    for command in ("validate", "compile", "compile-all", "run", "components", "schema"):
+    for command in ("validate", "compile", "deploy", "compile-all", "run", "components", "schema"):
         assert command in proc.stdout
     assert "examples:" in proc.stdout
 

@@ -6,6 +6,7 @@ from jimu.catalog import ComponentCatalog
 from jimu.compile.plan import plan_pipeline
 from jimu.compile.profile import DeploymentProfile, load_profile
 from jimu.compile.pysource import INDENT
+from jimu.compile.render_alerts import uses_alerts
 from jimu.compile.render_dag import (
     render_dag_open,
     render_dependencies,
@@ -32,6 +33,8 @@ def compile_pipeline(
     nodes = plan_pipeline(spec, catalog)
     render_task = TASK_RENDERERS[profile.kind]
     names = {"datetime", "DAG"} | ({"Param"} if spec.params else set())
+    if uses_alerts(spec):
+        names.add("JimuAlert")
     tasks = []
     for item in nodes:
         text, needed = render_task(item, spec, profile)

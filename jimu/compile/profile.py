@@ -49,6 +49,11 @@ class DeploymentProfile(SpecModel):
         description="appended to the pipeline id to form the dag_id, so one pipeline compiled with two "
         "profiles can share a dags folder; the local profile uses '.local'",
     )
+    airflow_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s?#]+$",
+        description="base URL of this Airflow's UI, e.g. https://airflow.example.com; alerts link to the run",
+    )
     home: str | None = Field(
         None,
         description="local profiles: the absolute Jimu home the tasks use (catalog, run data, exports); "
@@ -57,8 +62,11 @@ class DeploymentProfile(SpecModel):
     catalog: str | None = Field(
         None, description="local profiles: the absolute catalog folder; default: $JIMU_CATALOG or <home>/catalog"
     )
+    dags_folder: str | None = Field(
+        None, description="the Airflow dags folder `jimu deploy` writes into (absolute); --dags-folder overrides it"
+    )
 
-    @field_validator("home", "catalog")
+    @field_validator("home", "catalog", "dags_folder")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
         if value is not None and (not PurePosixPath(value).is_absolute() or "\0" in value or ".." in PurePosixPath(value).parts):

@@ -7,6 +7,8 @@ import datetime
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
+from jimu.compile.render_alerts import render_dag_alert_kwargs, task_alert_kwargs
+from jimu.compile.render_failure_handling import render_default_args, render_timedelta
 from jimu.spec import PipelineSpec
 
 DEFAULT_START_DATE = datetime.date(2025, 1, 1)
@@ -19,6 +21,7 @@ IMPORT_LINES = {
     "JimuPodOperator": "from jimu.operators.pod import JimuPodOperator",
     "k8s": "from kubernetes.client import models as k8s",
     "JimuComponentOperator": "from jimu.operators.local_component import JimuComponentOperator",
+    "JimuAlert": "from jimu.operators.alerts import JimuAlert",
 }
 
 
@@ -50,10 +53,6 @@ def render_imports(names: set[str]) -> str:
     third_party = [f"from {module} import {', '.join(sorted(froms[module]))}" for module in sorted(froms)]
     blocks = ["\n".join(g) for g in (plain, third_party) if g]
     return "from __future__ import annotations\n\n" + "\n\n".join(blocks) + "\n"
-
-
-def render_timedelta(seconds: int | None) -> str:
-    return "None" if seconds is None else f"datetime.timedelta(seconds={int(seconds)})"
 
 
 def _schema_kwarg(key: str) -> bool:
@@ -92,14 +91,7 @@ def render_home(profile: DeploymentProfile) -> str:
 
 def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
     start = spec.start_date or DEFAULT_START_DATE
-    defaults = spec.defaults
-    default_args = (
-        "{\n"
-        f'{INDENT * 2}"retries": {defaults.retries},\n'
-        f'{INDENT * 2}"retry_delay": {render_timedelta(defaults.retry_delay_seconds)},\n'
-        f'{INDENT * 2}"execution_timeout": {render_timedelta(defaults.timeout_seconds)},\n'
-        f"{INDENT}}}"
-    )
+    alerts = task_alert_kwargs(spec.notifications, spec.id, profile, 2, for_node=False)
     kwargs = [
         ("dag_id", py_literal(profile.dag_id(spec.id))),
         ("dag_display_name", py_literal(spec.title or spec.id, 1)),
@@ -110,9 +102,18 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
             f"datetime.datetime({start.year}, {start.month}, {start.day}, tzinfo=datetime.UTC)",
         ),
         ("catchup", py_literal(spec.catchup)),
-        ("tags", py_literal(sorted({"jimu", *spec.tags}), 1)),
-        ("default_args", default_args),
     ]
+    if spec.max_active_runs is not None:
+        kwargs.append(("max_active_runs", str(spec.max_active_runs)))
+    if spec.max_active_tasks is not None:
+        kwargs.append(("max_active_tasks", str(spec.max_active_tasks)))
+    if spec.dagrun_timeout_seconds is not None:
+        kwargs.append(("dagrun_timeout", render_timedelta(spec.dagrun_timeout_seconds)))
+    kwargs += [
+        ("tags", py_literal(sorted({"jimu", *spec.tags}), 1)),
+        ("default_args", render_default_args(spec.defaults, alerts)),
+    ]
+    kwargs += render_dag_alert_kwargs(spec.notifications, spec.id, profile)
     if spec.params:
         kwargs.append(("params", render_params(spec)))
     return f"with {call('DAG', [], kwargs, 0)} as dag:\n"

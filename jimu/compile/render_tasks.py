@@ -8,7 +8,8 @@ import re
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
-from jimu.compile.render_dag import render_timedelta
+from jimu.compile.render_alerts import task_alert_kwargs
+from jimu.compile.render_failure_handling import node_setting_kwargs
 from jimu.runtime.entry import POD_COMPONENT_DIR
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import static_invocation
@@ -35,25 +36,20 @@ def node_invocation(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
     )
 
 
-def common_kwargs(item: PlannedNode) -> list[tuple[str, str]]:
+def common_kwargs(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> list[tuple[str, str]]:
     """Per-node settings that differ from the DAG's default_args."""
     node = item.node
     kwargs = [("task_id", py_literal(node.id))]
     if node.title:
         kwargs.append(("task_display_name", py_literal(node.title, 2)))
-    if node.retries is not None:
-        kwargs.append(("retries", str(node.retries)))
-    if node.retry_delay_seconds is not None:
-        kwargs.append(("retry_delay", render_timedelta(node.retry_delay_seconds)))
-    if node.timeout_seconds is not None:
-        kwargs.append(("execution_timeout", render_timedelta(node.timeout_seconds)))
+    kwargs += node_setting_kwargs(node)
     if node.trigger_rule != "all_success":
         kwargs.append(("trigger_rule", py_literal(node.trigger_rule)))
-    return kwargs
+    return kwargs + task_alert_kwargs(node.notifications, spec.id, profile, 2, for_node=True)
 
 
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:
-    kwargs = common_kwargs(item)
+    kwargs = common_kwargs(item, spec, profile)
     kwargs.append(("invocation", py_literal(node_invocation(item, spec, profile), 2)))
     kwargs.append(("run_values", py_literal(RUN_VALUES_TEMPLATE, 2)))
     kwargs += [("jimu_home", "JIMU_HOME"), ("catalog", "JIMU_CATALOG")]
@@ -109,7 +105,7 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         f"{INDENT * 2}]"
     )
     labels = {**profile.labels, "app.kubernetes.io/managed-by": "jimu", "jimu.dev/pipeline": spec.id, "jimu.dev/node": item.node.id}
-    kwargs = common_kwargs(item) + [
+    kwargs = common_kwargs(item, spec, profile) + [
         ("name", py_literal(pod_name(spec.id, item.node.id))),
         ("namespace", py_literal(profile.namespace)),
         ("image", py_literal(profile.image(comp.runtime.image))),

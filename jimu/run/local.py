@@ -191,6 +191,7 @@ def run_pipeline_locally(
             _prepare_environments(spec, catalog, say)
             say(f"jimu: running {spec.id} ({len(spec.nodes)} nodes) on the local Airflow in {airflow_home}")
             dag = _load_dag(dag_file, profile.dag_id(spec.id))
+            _run_regardless_of_past(dag)
             printer = ProgressPrinter(progress_file, say, events)
             printer.start()
 
@@ -294,6 +295,17 @@ def _load_dag(dag_file: Path, dag_id: str):
         detail = "\n".join(bag.import_errors.values())
         raise RunError(f"Airflow could not import the compiled DAG {dag_file}:\n{detail}")
     return bag.dags[dag_id]  # get_dag() would also query the metadata DB
+
+
+def _run_regardless_of_past(dag) -> None:
+    """A local run is a manual try of every node: depends_on_past does not hold it back.
+
+    Under a scheduler such a task waits until its previous run is cleared or succeeds; dag.test()
+    would instead poll forever ("No tasks to run") after a failed run. Pools and queues need no
+    such care: dag.test() runs tasks in this process without them.
+    """
+    for task in dag.tasks:
+        task.depends_on_past = False
 
 
 def _reuse_outputs(reuse: dict[str, Path], data_root: Path) -> None:

@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from jimu.refs import POOL_NAME, QUEUE_NAME
 from jimu.spec.base import SpecModel
+from jimu.spec.notifications import Notifications
 
 # Kubernetes resource quantities, e.g. "500m", "2", "1.5Gi". Pod fields are checked by the
 # validator with jimu.spec.kubernetes_names (the API server's own rules, with paths and fixes);
@@ -65,12 +67,28 @@ class Resources(SpecModel):
         return Resources.model_validate({**base.model_dump(), **self.model_dump(exclude_unset=True)})
 
 
+# Airflow caps every retry delay at [core] max_task_retry_delay, one day by default.
+MAX_DELAY_SECONDS = 86_400
+BACKOFF_DESCRIPTION = "multiply the retry delay by this after each try: 2 doubles it; 0 keeps it constant"
+MAX_RETRY_DELAY_DESCRIPTION = "the longest a backed-off retry delay may grow; needs retry_exponential_backoff"
+DEPENDS_ON_PAST_DESCRIPTION = "run only when this task succeeded (or was skipped) in the previous run"
+POOL_DESCRIPTION = "Airflow pool whose slots limit how many such tasks run at once; " + POOL_NAME.hint
+QUEUE_DESCRIPTION = "executor queue (e.g. a Celery worker group) the task is sent to; " + QUEUE_NAME.hint
+
+
 class Defaults(SpecModel):
     """Settings every node inherits unless it overrides them."""
 
     retries: int = Field(0, ge=0, le=20)
-    retry_delay_seconds: int = Field(60, ge=0, le=86_400)
+    retry_delay_seconds: int = Field(60, ge=0, le=MAX_DELAY_SECONDS)
+    retry_exponential_backoff: float = Field(0, ge=0, le=10, description=BACKOFF_DESCRIPTION)
+    max_retry_delay_seconds: int | None = Field(
+        None, ge=1, le=MAX_DELAY_SECONDS, description=MAX_RETRY_DELAY_DESCRIPTION
+    )
     timeout_seconds: int | None = Field(None, ge=1, le=7 * 86_400)
+    depends_on_past: bool = Field(False, description=DEPENDS_ON_PAST_DESCRIPTION)
+    pool: str | None = Field(None, **_editor_pattern(POOL_NAME.json_schema_pattern, POOL_DESCRIPTION))
+    queue: str | None = Field(None, **_editor_pattern(QUEUE_NAME.json_schema_pattern, QUEUE_DESCRIPTION))
     resources: Resources = Resources()
 
 
@@ -87,9 +105,22 @@ class NodeSpec(SpecModel):
     )
     resources: Resources | None = None
     retries: int | None = Field(None, ge=0, le=20)
-    retry_delay_seconds: int | None = Field(None, ge=0, le=86_400)
+    retry_delay_seconds: int | None = Field(None, ge=0, le=MAX_DELAY_SECONDS)
+    retry_exponential_backoff: float | None = Field(None, ge=0, le=10, description=BACKOFF_DESCRIPTION)
+    max_retry_delay_seconds: int | None = Field(
+        None, ge=1, le=MAX_DELAY_SECONDS, description=MAX_RETRY_DELAY_DESCRIPTION
+    )
     timeout_seconds: int | None = Field(None, ge=1, le=7 * 86_400)
+    depends_on_past: bool | None = Field(None, description=DEPENDS_ON_PAST_DESCRIPTION)
+    pool: str | None = Field(None, **_editor_pattern(POOL_NAME.json_schema_pattern, POOL_DESCRIPTION))
+    queue: str | None = Field(None, **_editor_pattern(QUEUE_NAME.json_schema_pattern, QUEUE_DESCRIPTION))
     trigger_rule: TriggerRule = "all_success"
+    notifications: Notifications | None = Field(None, description="this node's alerts; replace the pipeline's per event")
+
+    def effective(self, setting: str, defaults: Defaults) -> Any:
+        """This node's value of a failure-handling setting, else the pipeline default."""
+        value = getattr(self, setting)
+        return getattr(defaults, setting) if value is None else value
 
 
 class EdgeSpec(SpecModel):
@@ -127,7 +158,17 @@ class PipelineSpec(SpecModel):
     schedule: str | None = Field(None, description="cron expression, @daily-style preset or null")
     start_date: datetime.date | None = None
     catchup: bool = False
+    max_active_runs: int | None = Field(
+        None, ge=1, le=1000, description="runs of this pipeline at once; Airflow's default is 16"
+    )
+    max_active_tasks: int | None = Field(
+        None, ge=1, le=10_000, description="tasks running at once in one run; Airflow's default is 16"
+    )
+    dagrun_timeout_seconds: int | None = Field(
+        None, ge=1, le=30 * 86_400, description="a run still going after this long fails; its running tasks are marked skipped"
+    )
     defaults: Defaults = Defaults()
+    notifications: Notifications | None = Field(None, description="alerts for every node and the run")
     nodes: tuple[NodeSpec, ...] = ()
     edges: tuple[EdgeSpec, ...] = ()
     editor: EditorLayout | None = None
@@ -138,6 +179,9 @@ class PipelineSpec(SpecModel):
     def canonical_dict(self) -> dict[str, Any]:
         """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
         data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
+        _drop_unset_notifications(data)
+        for node in data["nodes"]:
+            _drop_unset_notifications(node)
         data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
         data["edges"] = sorted(data["edges"], key=lambda e: (e["to"], e["from"]))
         return data
@@ -146,3 +190,9 @@ class PipelineSpec(SpecModel):
         """Hash of canonical_dict(): moving a node on the canvas does not change it."""
         text = json.dumps(self.canonical_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _drop_unset_notifications(data: dict[str, Any]) -> None:
+    # Specs without alerts keep the hash they had before alerts existed.
+    if data.get("notifications") is None:
+        data.pop("notifications", None)

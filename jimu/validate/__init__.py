@@ -16,6 +16,7 @@ from jimu.spec.strict_json import JsonTextError, parse_json_text
 from jimu.validate.context import RuleContext
 from jimu.validate.document import best_effort_spec, check_text, under
 from jimu.validate.rules_airflow import check_airflow_limits
+from jimu.validate.rules_failure_handling import check_failure_handling
 from jimu.validate.rules_graph import check_cycles, check_edges, check_inputs
 from jimu.validate.rules_nodes import (
     check_component_refs,
@@ -42,6 +43,7 @@ RULES = (
     check_node_params,
     check_param_size,
     check_schedule,
+    check_failure_handling,
     check_sql,
     check_python_code,
     check_export_paths,

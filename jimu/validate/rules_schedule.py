@@ -10,34 +10,35 @@ from jimu.errors import Issue
 from jimu.validate.context import RuleContext
 
 PRESETS = frozenset({"@once", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"})
-# Airflow refuses to import a DAG with this schedule unless max_active_runs is 1, which Jimu's
-# DAGs do not set (Airflow's default is 16).
+# Airflow refuses to import a DAG with this schedule unless max_active_runs is 1 (its default is 16).
 CONTINUOUS = "@continuous"
 
 
 def check_schedule(ctx: RuleContext) -> Iterator[Issue]:
-    problem = schedule_problem(ctx.spec.schedule)
+    problem = schedule_problem(ctx.spec.schedule, ctx.spec.max_active_runs)
     if problem is not None:
         yield problem
     if ctx.spec.catchup and ctx.spec.start_date is None:
         yield Issue(
-            "catchup-without-start-date", "$.catchup",
+            # On start_date, the field to set: a start_date that is there but broken has its own issue.
+            "catchup-without-start-date", "$.start_date",
             "catchup is on but the pipeline has no start_date: Airflow would not know from which "
             "interval to catch up",
             "set start_date (e.g. \"2026-11-01\"), or set catchup to false",
         )
 
 
-def schedule_problem(schedule: str | None) -> Issue | None:
+def schedule_problem(schedule: str | None, max_active_runs: int | None = None) -> Issue | None:
     """Why Airflow would not run a pipeline on this schedule, or None when it would."""
     if schedule is None or schedule in PRESETS:
         return None
     if schedule == CONTINUOUS:
+        if max_active_runs == 1:
+            return None
         return Issue(
             "bad-schedule", "$.schedule",
-            "schedule '@continuous' needs max_active_runs=1, which Jimu's DAGs do not set: Airflow would "
-            "refuse to import the DAG",
-            "use a cron expression such as '*/5 * * * *' or a preset such as '@hourly'",
+            "schedule '@continuous' needs max_active_runs: 1; otherwise Airflow refuses to import the DAG",
+            "set max_active_runs to 1, or use a cron expression such as '*/5 * * * *' or a preset such as '@hourly'",
         )
     if schedule.startswith("@") or not croniter.is_valid(schedule):
         return Issue(

@@ -83,6 +83,22 @@ RESOURCES = st.fixed_dictionaries(
                       "effect": st.sampled_from(["NoSchedule", "NoExecute"])}), max_size=1),
     },
 )
+# Per node and in defaults: backoff settings in sound and unsound combinations, pool and queue
+# names in and outside their grammar.
+NAMES = st.sampled_from(["etl", "gpu_pool.a-10", "default_pool", "etl pool", "", "x" * 101, "-x", "a/b"])
+FAILURE_HANDLING = {
+    "retry_delay_seconds": st.sampled_from([0, 30, 600]),
+    "retry_exponential_backoff": st.sampled_from([0, 0.5, 1, 2, 2.5]),
+    "max_retry_delay_seconds": st.sampled_from([1, 60, 86_400]),
+    "depends_on_past": st.booleans(),
+    "pool": NAMES,
+    "queue": NAMES,
+}
+RUN_LIMITS = st.fixed_dictionaries({}, optional={
+    "max_active_runs": st.integers(1, 3),
+    "max_active_tasks": st.integers(1, 3),
+    "dagrun_timeout_seconds": st.sampled_from([1, 3600]),
+})
 
 
 @st.composite
@@ -110,11 +126,13 @@ def specs(draw) -> dict:
         node.update(draw(st.fixed_dictionaries({}, optional={
             "title": st.one_of(TEXT, TEXT, LONG_TEXT),
             "retries": st.integers(0, 3),
+            **FAILURE_HANDLING,
             "trigger_rule": st.sampled_from(["all_done", "one_success", "always"]),
             "resources": RESOURCES,
         })))
         nodes.append(node)
     return {
+        **draw(RUN_LIMITS),
         "id": draw(st.sampled_from(["accepted", "accepted-2", "accepted_x"])),
         "title": draw(TEXT | LONG_TEXT),
         "description": draw(TEXT),
@@ -122,7 +140,8 @@ def specs(draw) -> dict:
         "schedule": draw(SCHEDULES),
         "catchup": draw(st.booleans()),
         "params": params,
-        "defaults": {"resources": draw(st.one_of(st.just({}), RESOURCES))},
+        "defaults": {"resources": draw(st.one_of(st.just({}), RESOURCES)),
+                     **draw(st.fixed_dictionaries({}, optional=FAILURE_HANDLING))},
         "nodes": nodes,
         "edges": edges,
     }
@@ -154,6 +173,9 @@ PARAMS_DATE = {"day": {"type": "string", "format": "date", "default": "not-a-dat
 @example(raw={"id": "accepted", "schedule": "@daily", "params": PARAMS_DATE,
               "nodes": [{"id": "n0", "component": "echo_params@1.0.0", "params": {}}]})
 @example(raw={"id": "accepted", "schedule": "@continuous", "nodes": [{"id": "n0", "component": "echo_params@1.0.0"}]})
+@example(raw={"id": "accepted", "schedule": "@continuous", "max_active_runs": 1,
+              "nodes": [{"id": "n0", "component": "echo_params@1.0.0", "pool": "gpu_pool.a-10", "queue": "etl",
+                         "retry_exponential_backoff": 2.5, "max_retry_delay_seconds": 86_400}]})
 @example(raw={"id": "accepted", "tags": ["x" * 101], "nodes": [{"id": "n0", "component": "echo_params@1.0.0"}]})
 def test_accepted_specs_import_in_airflow(raw, test_catalog, dags_dir):
     report = validate_pipeline(raw, test_catalog)

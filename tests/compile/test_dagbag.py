@@ -28,7 +28,15 @@ from tests.compile.expect import (
 FILES = dag_files()
 RUFF = Path(sys.executable).with_name("ruff")
 OPERATOR_CLASSES = {"kubernetes": "JimuPodOperator", "local": "JimuComponentOperator"}
-SPEC_DEFAULTS = {"retries": 0, "retry_delay_seconds": 60, "timeout_seconds": None}
+SPEC_DEFAULTS = {
+    "retries": 0, "retry_delay_seconds": 60, "timeout_seconds": None,
+    "retry_exponential_backoff": 0, "max_retry_delay_seconds": None, "depends_on_past": False,
+    "pool": None, "queue": None,
+}
+# What Airflow gives a task when the spec leaves pool and queue unset.
+AIRFLOW_POOL, AIRFLOW_QUEUE = "default_pool", "default"
+# [core] max_active_runs_per_dag and max_active_tasks_per_dag, Airflow's defaults for both.
+AIRFLOW_MAX_ACTIVE = 16
 
 
 def loaded_dag(path: Path):
@@ -79,6 +87,11 @@ def test_task_settings_follow_the_spec(path):
         assert task.retries == setting["retries"], node["id"]
         assert task.retry_delay == seconds(setting["retry_delay_seconds"]), node["id"]
         assert task.execution_timeout == seconds(setting["timeout_seconds"]), node["id"]
+        assert task.retry_exponential_backoff == setting["retry_exponential_backoff"], node["id"]
+        assert task.max_retry_delay == seconds(setting["max_retry_delay_seconds"]), node["id"]
+        assert task.depends_on_past is setting["depends_on_past"], node["id"]
+        assert task.pool == (setting["pool"] or AIRFLOW_POOL), node["id"]
+        assert task.queue == (setting["queue"] or AIRFLOW_QUEUE), node["id"]
         assert task.trigger_rule == node.get("trigger_rule", "all_success"), node["id"]
         assert task.task_display_name == (node.get("title") or node["id"]), node["id"]
 
@@ -90,6 +103,9 @@ def test_dag_settings_follow_the_spec(path):
     start = datetime.date.fromisoformat(raw.get("start_date") or "2025-01-01")
     assert dag.start_date == datetime.datetime(start.year, start.month, start.day, tzinfo=datetime.UTC)
     assert dag.catchup is raw.get("catchup", False)
+    assert dag.max_active_runs == raw.get("max_active_runs", AIRFLOW_MAX_ACTIVE)
+    assert dag.max_active_tasks == raw.get("max_active_tasks", AIRFLOW_MAX_ACTIVE)
+    assert dag.dagrun_timeout == seconds(raw.get("dagrun_timeout_seconds"))
     assert dag.schedule == raw.get("schedule")
     assert set(dag.tags) == {"jimu", *raw.get("tags", [])}
     assert dag.description == (raw.get("description") or None)

@@ -24,6 +24,8 @@ def test_builtin_and_file_profiles(tmp_path):
         ("storage_secret: 'a b'", "storage_secret"),
         ("image_registry: 'reg/{{x}}'", "image_registry"),
         ("surprise: 1", "surprise"),
+        ("airflow_url: 'javascript:alert(1)'", "airflow_url"),
+        ("airflow_url: 'https://airflow.example.com/ ui'", "airflow_url"),
     ],
 )
 def test_bad_profiles_name_the_field(tmp_path, body, field):

@@ -34,11 +34,11 @@ def pipeline(csv: Path, code: str) -> dict:
     }
 
 
-def run(tmp_path: Path, spec: dict, *args: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, spec: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     path = tmp_path / "pipeline.json"
     path.write_text(json.dumps(spec), encoding="utf-8")
     env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([str(JIMU), "run", str(path), *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([str(JIMU), "run", str(path), *args], capture_output=True, text=True, env=env, timeout=timeout)
 
 
 @pytest.fixture
@@ -74,3 +74,30 @@ def test_failing_node_shows_log_tail_and_downstream_does_not_run(tmp_path, numbe
     # The tail of the failing component's own log, with the user's message.
     assert "ValueError: boom: factor was 3" in out
     assert "node 'scale' (python@1.0.0)" in out
+
+
+@pytest.mark.slow
+def test_failed_previous_run_does_not_hold_back_depends_on_past(tmp_path, numbers_csv):
+    """Under dag.test() a depends_on_past task after a failed run would never start: a local run ignores it.
+
+    The pool and queue exist in no Airflow here: local runs do not need them either.
+    """
+    code = "def transform(tables, params):\n    assert not params['fail'], 'asked to fail'\n    return tables['load']\n"
+    spec = {
+        "id": "depends_on_past_test",
+        "params": {"fail": {"type": "boolean", "default": False}},
+        "defaults": {"depends_on_past": True, "pool": "missing_pool", "queue": "no_such_queue",
+                     "retry_exponential_backoff": 2, "max_retry_delay_seconds": 60},
+        "nodes": [
+            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(numbers_csv)}},
+            {"id": "check", "component": "python@1.0.0",
+             "params": {"code": code, "args": {"fail": {"$param": "fail"}}}},
+        ],
+        "edges": [{"from": "load.table", "to": "check.tables"}],
+    }
+    failed = run(tmp_path, spec, "--param", "fail=true")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert any(line.split()[:2] == ["failed", "check"] for line in failed.stdout.splitlines()), failed.stdout
+    again = run(tmp_path, spec, timeout=120)  # held back, it would poll until killed
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert any(line.split()[:2] == ["success", "check"] for line in again.stdout.splitlines()), again.stdout
