@@ -56,7 +56,7 @@ def test_components_list_and_show():
     names = {c["name"] for c in json.loads(listed.stdout)}
     assert {"load_table", "sql", "python", "write_table"} <= names
     shown = jimu("components", "show", "sql")
-    assert shown.returncode == 0 and '"version": "1.1.0"' in shown.stdout
+    assert shown.returncode == 0 and '"version": "1.2.0"' in shown.stdout
     missing = jimu("components", "show", "nosuch")
     assert missing.returncode == 1 and "jimu components list" in missing.stderr
 
