@@ -9,7 +9,16 @@ from croniter import croniter
 from jimu.errors import Issue
 from jimu.validate.context import RuleContext
 
-PRESETS = frozenset({"@once", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"})
+# Airflow's presets as cron (airflow.utils.dates.cron_presets; importing Airflow takes seconds).
+CRON_PRESETS = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@quarterly": "0 0 1 */3 *",
+    "@yearly": "0 0 1 1 *",
+}
+PRESETS = frozenset({"@once", *CRON_PRESETS})
 # Airflow refuses to import a DAG with this schedule unless max_active_runs is 1 (its default is 16).
 CONTINUOUS = "@continuous"
 

@@ -10,17 +10,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from jimu.ui_plugin.errors import ApiError, error_responses
-from jimu.validate.rules_schedule import schedule_problem
+from jimu.validate.rules_schedule import CRON_PRESETS, schedule_problem
 
-# Airflow's presets as cron (airflow.utils.dates.cron_presets; importing Airflow takes seconds).
-CRON_PRESETS = {
-    "@hourly": "0 * * * *",
-    "@daily": "0 0 * * *",
-    "@weekly": "0 0 * * 0",
-    "@monthly": "0 0 1 * *",
-    "@quarterly": "0 0 1 */3 *",
-    "@yearly": "0 0 1 1 *",
-}
 MAX_COUNT = 20
 
 

@@ -41,7 +41,7 @@ def test_presets_are_airflows(api, preset, cron):
 def test_presets_match_airflow():
     from airflow.utils.dates import cron_presets
 
-    from jimu.ui_plugin.routes.schedule import CRON_PRESETS
+    from jimu.validate.rules_schedule import CRON_PRESETS
 
     assert CRON_PRESETS == cron_presets
 
