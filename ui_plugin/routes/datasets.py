@@ -12,6 +12,7 @@ from jimu.ui_plugin.errors import ApiError, error_responses
 
 PREVIEW_ROWS = 20
 DATASET_ID_PATH = Path(description="the dataset's id (from its upload)", pattern=DATASET_ID.json_schema_pattern)
+UPLOAD_FILE = File(description="a .csv, .tsv, .xlsx or .parquet file")
 
 
 class ColumnBody(BaseModel):
@@ -50,7 +51,7 @@ def datasets_router(store: DatasetStore, write_dependencies) -> APIRouter:
 
     @router.post("/datasets", name="upload_dataset", dependencies=list(write_dependencies), status_code=201,
                  responses=error_responses(400, 413, 422, 500))
-    async def upload(file: UploadFile = File(description="a .csv, .tsv, .xlsx or .parquet file")) -> DatasetPreview:
+    async def upload(file: UploadFile = UPLOAD_FILE) -> DatasetPreview:
         """Check and store the file under its content hash; 422 says in plain words what is wrong, and stores nothing."""
         data = await file.read()
         try:
