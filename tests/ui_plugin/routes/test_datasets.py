@@ -37,7 +37,8 @@ def entries(folder) -> list[str]:
 
 
 def test_upload_preview_list_and_the_same_file_again(http, datasets_dir):
-    answer = upload(http, "鸢尾花.xlsx", xlsx_bytes(iris()))
+    workbook = xlsx_bytes(iris())  # written once: a workbook records when it was written
+    answer = upload(http, "鸢尾花.xlsx", workbook)
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["new"] and body["name"] == "鸢尾花.xlsx" and body["rows"] == 150
@@ -46,7 +47,7 @@ def test_upload_preview_list_and_the_same_file_again(http, datasets_dir):
     assert body["preview"] == iris().head(20).to_dict(orient="records")
     pd.testing.assert_frame_equal(pd.read_parquet(body["uri"]), iris(), check_dtype=False)
 
-    again = upload(http, "copy.xlsx", xlsx_bytes(iris())).json()
+    again = upload(http, "copy.xlsx", workbook).json()
     assert (again["id"], again["new"]) == (body["id"], False)
     listed = http.get("/api/datasets").json()
     assert body["id"] in [d["id"] for d in listed]
