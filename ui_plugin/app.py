@@ -22,6 +22,7 @@ from jimu.ui_plugin.routes.deploy import deploy_router
 from jimu.ui_plugin.routes.pipelines import pipelines_router
 from jimu.ui_plugin.routes.runs import runs_router
 from jimu.ui_plugin.routes.schedule import schedule_router
+from jimu.ui_plugin.routes.templates import templates_router
 from jimu.ui_plugin.services import EditorServices
 
 ERROR_SHAPE = """Every error answers `{"detail": {"message": ..., "fix": ..., ...}}`: what went wrong and
@@ -68,6 +69,7 @@ def create_app(config: UiConfig) -> FastAPI:
     api.include_router(schedule_router())
     api.include_router(runs_router(services.runs, services.store))
     api.include_router(datasets_router(services.datasets, write))
+    api.include_router(templates_router(services, write))
     app.include_router(api)
     mount_front_end(app)
 

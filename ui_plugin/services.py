@@ -51,6 +51,12 @@ class EditorServices:
         catalog is read again when a source folder or the store's index changes."""
         return cached_catalog(tuple(Path(d) for d in self.config.component_dirs))
 
+    def templates(self):
+        """The published templates (the shipped ones are published on first use), checked against the catalog."""
+        from jimu.template.catalog import TemplateCatalog
+
+        return TemplateCatalog.from_dirs(self.catalog())
+
     def profile(self, name: str) -> DeploymentProfile:
         """A built-in profile, or `<profiles dir>/<name>.yaml`; a name never becomes another path."""
         if name in BUILTIN_PROFILES:

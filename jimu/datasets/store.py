@@ -131,6 +131,18 @@ class DatasetStore:
                 found.append(self.info(folder.name))
         return sorted(found, key=lambda d: (d.added_at, d.id), reverse=True)
 
+    def columns_of(self, uri: object) -> list[str] | None:
+        """The column names of the stored dataset at `uri` (as a form field holds it), None if it is none of ours."""
+        if not isinstance(uri, str):
+            return None
+        path = Path(uri)
+        if path.name != TABLE_FILE or path.parent.parent != self.root or not DATASET_ID.accepts(path.parent.name):
+            return None
+        try:
+            return [c.name for c in self.info(path.parent.name).columns]
+        except JimuError:
+            return None
+
     def preview(self, dataset_id: str, rows: int = 20) -> list[dict]:
         """The first rows, as JSON-ready records."""
         table = pq.read_table(self.folder(dataset_id) / TABLE_FILE).slice(0, rows)

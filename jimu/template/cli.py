@@ -73,24 +73,9 @@ def _pairs(pairs: list[str], flag: str) -> dict[str, str]:
     return out
 
 
-def _describe(template, lang: str) -> dict:
-    from jimu.template.form import field_title
-
-    spec = template.spec
-    zh = lang == "zh"
-    return {
-        "ref": template.ref, "name": spec.name, "version": spec.version, "category": spec.category,
-        "title": (zh and spec.title_zh) or spec.title, "description": (zh and spec.description_zh) or spec.description,
-        "tags": list(spec.tags), "author": spec.author,
-        "form": {name: {**schema, "title": field_title(name, schema, spec.form_zh, lang),
-                        "description": (zh and spec.form_zh.get(name, None) and spec.form_zh[name].description)
-                        or schema.get("description", "")}
-                 for name, schema in template.form.items()},
-    }
-
-
 def cmd_templates(args, component_catalog) -> int:
     from jimu.template.catalog import TemplateCatalog
+    from jimu.template.describe import describe
     from jimu.template.form import parse_text_value
     from jimu.template.instantiate import FormError, instantiate
 
@@ -99,7 +84,7 @@ def cmd_templates(args, component_catalog) -> int:
         return _publish(args, component_catalog)
     catalog = TemplateCatalog.from_dirs(component_catalog)
     if action == "list":
-        rows = [_describe(t, args.lang) for t in catalog.latest()]
+        rows = [describe(t, args.lang) for t in catalog.latest()]
         if args.json:
             print(json.dumps(rows, indent=2, ensure_ascii=False))
         for row in [] if args.json else rows:
@@ -107,7 +92,7 @@ def cmd_templates(args, component_catalog) -> int:
         return 0
     template = catalog.require(args.ref)
     if action == "show":
-        info = _describe(template, args.lang)
+        info = describe(template, args.lang)
         if args.json:
             print(json.dumps(info, indent=2, ensure_ascii=False))
             return 0

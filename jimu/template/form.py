@@ -7,6 +7,7 @@ accuracy must be between 0 and 1"), never by a JSON path or a JSON Schema keywor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ MESSAGES = {
         "unknown": "{title} is not a field of this template; its fields are: {choices}",
         "other": "{title}: {detail}",
         "not": "{title} must be {kind}, not {text}",
+        "dataset": "{title}: pick one of the uploaded datasets, or upload a file",
+        "column": "{title} must be a column of {dataset}: {choices}",
         "integer": "a whole number", "number": "a number", "string": "text", "boolean": "yes or no",
         "array": "a list", "object": "a set of named values", "null": "empty",
     },
@@ -50,6 +53,8 @@ MESSAGES = {
         "unknown": "{title}不是这个模板的字段；可填的字段有：{choices}",
         "other": "{title}：{detail}",
         "not": "{title}必须是{kind}，而不是 {text}",
+        "dataset": "{title}：请选择一个已上传的数据集，或上传文件",
+        "column": "{title}必须是{dataset}中的一列：{choices}",
         "integer": "整数", "number": "数字", "string": "文本", "boolean": "是或否",
         "array": "列表", "object": "一组命名的值", "null": "空值",
     },
@@ -97,9 +102,19 @@ def _message(title: str, schema: dict, error, lang: str) -> str:
     return words["other"].format(title=title, detail=error.message)
 
 
+# A field with "format": "dataset" takes the URI of an uploaded dataset; one with "format": "column"
+# names a column of the dataset in the field its "x-jimu-dataset" names.
+DATASET_FORMAT, COLUMN_FORMAT, DATASET_OF_COLUMN = "dataset", "column", "x-jimu-dataset"
+
+
 def check_values(form: dict[str, dict[str, Any]], values: dict[str, Any],
-                 texts: dict[str, FieldText] | None = None, lang: str = "en") -> list[FormProblem]:
-    """Every problem with `values` (field name -> value), one plain sentence each; [] when all is well."""
+                 texts: dict[str, FieldText] | None = None, lang: str = "en",
+                 dataset_columns: Callable[[str], list[str] | None] | None = None) -> list[FormProblem]:
+    """Every problem with `values` (field name -> value), one plain sentence each; [] when all is well.
+
+    `dataset_columns(uri)` gives the columns of an uploaded dataset, None when there is no such
+    dataset; without it, dataset and column fields are checked as plain text.
+    """
     problems = []
     for name in values:
         if name not in form:
@@ -114,7 +129,29 @@ def check_values(form: dict[str, dict[str, Any]], values: dict[str, Any],
         for error in sorted(Draft202012Validator(rules).iter_errors(value), key=lambda e: (e.validator != "type", str(e.validator))):
             problems.append(FormProblem(name, _message(title, rules, error, lang)))
             break  # one sentence per field: the first thing to fix
+        else:
+            if dataset_columns is not None:
+                problems += _dataset_problems(name, title, schema, form, {**_defaults(form), **values}, texts, lang,
+                                              dataset_columns)
     return problems
+
+
+def _defaults(form: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {name: schema.get("default") for name, schema in form.items()}
+
+
+def _dataset_problems(name, title, schema, form, values, texts, lang, dataset_columns) -> list[FormProblem]:
+    words = MESSAGES[lang]
+    if schema.get("format") == DATASET_FORMAT and dataset_columns(values[name]) is None:
+        return [FormProblem(name, words["dataset"].format(title=title))]
+    source = schema.get(DATASET_OF_COLUMN)
+    if schema.get("format") != COLUMN_FORMAT or source not in form:
+        return []
+    columns = dataset_columns(values.get(source))
+    if columns is None or values[name] in columns:
+        return []  # no dataset chosen yet: that field has its own problem
+    dataset = field_title(source, form[source], texts, lang)
+    return [FormProblem(name, words["column"].format(title=title, dataset=dataset, choices=", ".join(columns)))]
 
 
 def parse_text_value(schema: dict[str, Any], text: str) -> Any:

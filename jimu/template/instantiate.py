@@ -22,13 +22,13 @@ class FormError(JimuError):
 
 
 def instantiate(template: Template, values: dict[str, Any], pipeline_id: str | None = None,
-                lang: str = "en") -> dict[str, Any]:
+                lang: str = "en", dataset_columns=None) -> dict[str, Any]:
     """The template's pipeline document with `values` as its params' defaults; FormError lists every bad value.
 
     The params stay params, so a run or Airflow's trigger form can still change them; everything
     else is the template's. `template` in the document records where it came from.
     """
-    problems = check_values(template.form, values, template.spec.form_zh, lang)
+    problems = check_values(template.form, values, template.spec.form_zh, lang, dataset_columns)
     pipeline_id = pipeline_id or template.name
     if not PIPELINE_ID.accepts(pipeline_id):
         problems.append(FormProblem("id", f"pipeline id {pipeline_id!r} is not valid; {PIPELINE_ID.hint}"))

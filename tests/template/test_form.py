@@ -60,3 +60,23 @@ def test_command_line_text_becomes_the_fields_type(number):
     assert parse_text_value(METHOD, str(number)) == str(number)
     assert parse_text_value({"type": "boolean"}, "yes") is True
     assert parse_text_value({"type": "boolean"}, "否") is False
+
+
+DATA_FORM = {
+    "data": {"type": "string", "format": "dataset", "title": "Your data", "default": ""},
+    "label": {"type": "string", "format": "column", "x-jimu-dataset": "data", "title": "Label column", "default": ""},
+}
+
+
+def test_dataset_and_column_fields_are_checked_against_the_uploaded_data(tmp_path):
+    from jimu.datasets.store import DatasetStore
+
+    store = DatasetStore(tmp_path / "datasets")
+    info, _ = store.add(b"size,colour,kind\n1,red,a\n2,blue,b\n", "things.csv")
+    check = lambda values: [p.message for p in check_values(DATA_FORM, values, dataset_columns=store.columns_of)]  # noqa: E731
+    assert check({"data": info.uri, "label": "kind"}) == []
+    assert check({"data": info.uri, "label": "shape"}) == ["Label column must be a column of Your data: size, colour, kind"]
+    assert check({"data": str(tmp_path / "elsewhere.parquet"), "label": "kind"}) == [
+        "Your data: pick one of the uploaded datasets, or upload a file"]
+    # A path that only looks like a dataset's is none.
+    assert store.columns_of(str(tmp_path / "datasets" / ".." / info.id / "table.parquet")) is None

@@ -1,0 +1,106 @@
+"""/api/templates: the gallery's cards, a template's form and preview, and a pipeline made from a filled-in form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from jimu.errors import JimuError
+from jimu.refs import COMPONENT_NAME, SEMVER
+from jimu.template.describe import describe, form_schema, preview
+from jimu.template.instantiate import FormError, instantiate
+from jimu.ui_plugin.documents import pipeline_file_bytes
+from jimu.ui_plugin.errors import ApiError, error_responses
+from jimu.ui_plugin.ids import pipeline_id
+from jimu.ui_plugin.services import EditorServices
+
+LANG_QUERY = Query("en", description="language of titles, descriptions and messages")
+NAME_PATH = Path(description="template name", pattern=COMPONENT_NAME.json_schema_pattern)
+VERSION_QUERY = Query(None, description="a published version (default: the newest)", pattern=SEMVER.json_schema_pattern)
+
+
+class TemplateCard(BaseModel):
+    ref: str
+    name: str
+    version: str
+    category: str
+    title: str
+    description: str
+    tags: list[str]
+    author: str
+    fields: int = Field(description="how many fields its form has")
+
+
+class TemplateDetail(TemplateCard):
+    versions: list[str]
+    form: dict[str, Any] = Field(description="the form as one JSON Schema object (rjsf draws it)")
+    preview: dict[str, Any] = Field(description="the pipeline's nodes (titles, positions) and edges")
+
+
+class InstantiateRequest(BaseModel):
+    id: str = Field(max_length=63, description="the new pipeline's id in the workspace")
+    values: dict[str, Any] = Field(default_factory=dict, description="form field -> value; others keep defaults")
+    version: str | None = Field(None, pattern=SEMVER.json_schema_pattern)
+    lang: Literal["en", "zh"] = "en"
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Instantiated(BaseModel):
+    id: str
+    template: str
+    etag: str
+
+
+def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
+    router = APIRouter(tags=["templates"])
+
+    def chosen(name: str, version: str | None):
+        catalog = services.templates()
+        try:
+            return catalog.require(f"{name}@{version}" if version else name), catalog
+        except JimuError as exc:
+            raise ApiError(404, str(exc), "pick a template from GET /api/templates") from None
+
+    def card(template, lang: str) -> TemplateCard:
+        info = describe(template, lang)
+        return TemplateCard(**{k: v for k, v in info.items() if k != "form"}, fields=len(info["form"]))
+
+    @router.get("/templates", name="list_templates", responses=error_responses(422, 500))
+    def list_templates(lang: Literal["en", "zh"] = LANG_QUERY) -> list[TemplateCard]:
+        """The newest version of every template, as gallery cards."""
+        return [card(t, lang) for t in services.templates().latest()]
+
+    @router.get("/templates/{name}", name="get_template", responses=error_responses(404, 422, 500))
+    def get_template(name: str = NAME_PATH, version: str | None = VERSION_QUERY,
+                     lang: Literal["en", "zh"] = LANG_QUERY) -> TemplateDetail:
+        """A template's card, its form and a preview of its pipeline."""
+        template, catalog = chosen(name, version)
+        return TemplateDetail(**card(template, lang).model_dump(), versions=catalog.versions(template.name),
+                              form=form_schema(template, lang), preview=preview(template))
+
+    @router.post("/templates/{name}/instantiate", name="instantiate_template", status_code=201,
+                 dependencies=list(write_dependencies), responses=error_responses(404, 409, 422, 500))
+    def instantiate_template(request: InstantiateRequest, name: str = NAME_PATH) -> Instantiated:
+        """Save a pipeline made from the template and the values into the workspace; 422 lists each wrong value
+        in plain words (`problems`), 409 if the id is taken."""
+        template, _ = chosen(name, request.version)
+        new_id = pipeline_id(request.id)
+        try:
+            raw = instantiate(template, request.values, new_id, request.lang, services.datasets.columns_of)
+        except FormError as exc:
+            first = exc.problems[0].message
+            raise ApiError(422, first if len(exc.problems) == 1 else f"{len(exc.problems)} values need fixing: {first}",
+                           "correct the fields named in `problems`",
+                           problems=[FieldProblem(field=p.field, message=p.message).model_dump() for p in exc.problems]
+                           ) from None
+        saved = services.store.create(new_id, pipeline_file_bytes(json.loads(json.dumps(raw)), new_id))
+        return Instantiated(id=new_id, template=template.ref, etag=saved.etag)
+
+    return router
