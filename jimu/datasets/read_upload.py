@@ -37,9 +37,8 @@ def upload_format(filename: str) -> str:
     return FORMATS[suffix]
 
 
-def _text(data: bytes, filename: str) -> bytes:
-    """UTF-8 bytes without a BOM; anything else is refused (Excel's "CSV UTF-8" saves this)."""
-    data = data.removeprefix(UTF8_BOM)
+def _check_utf8(data: bytes, filename: str) -> None:
+    """Refuse text that is not UTF-8 (Excel's "CSV UTF-8" saves UTF-8), naming the first bad line."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -51,18 +50,20 @@ def _text(data: bytes, filename: str) -> bytes:
             f"“{filename}”不是 UTF-8 编码的文本（第 {line} 行含有 UTF-8 不允许的字节，GBK 等编码的文件会这样）；"
             "请另存为“CSV UTF-8”（Excel：另存为 > CSV UTF-8）后重新上传",
         ) from None
-    return data
 
 
 def _delimited(data: bytes, filename: str, delimiter: str) -> pa.Table:
-    text = _text(data, filename)
+    text = data.removeprefix(UTF8_BOM)
     if not text.strip():
         raise _empty(filename)
+    # pyarrow reads text that is no UTF-8 as bytes (or fails on such a header): the file is decoded
+    # apart only then, to name the line, instead of on every upload.
     convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True)
     try:
-        return pacsv.read_csv(io.BytesIO(text), parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                              convert_options=convert)
-    except pa.ArrowInvalid as exc:
+        table = pacsv.read_csv(pa.BufferReader(text), parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                               convert_options=convert)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # UnicodeDecodeError: a header that is no UTF-8
+        _check_utf8(text, filename)
         detail = str(exc)
         if "Expected" in detail and "columns" in detail:
             raise DatasetError(
@@ -72,6 +73,9 @@ def _delimited(data: bytes, filename: str, delimiter: str) -> pa.Table:
                 "请检查多余的分隔符或缺少的引号",
             ) from None
         raise _unreadable(filename, detail) from None
+    if any(pa.types.is_binary(field.type) for field in table.schema):
+        _check_utf8(text, filename)  # pyarrow keeps text that is no UTF-8 as bytes
+    return table
 
 
 def _empty(filename: str) -> DatasetError:

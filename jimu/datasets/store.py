@@ -90,11 +90,11 @@ class DatasetStore:
             raise DatasetError("too-big", f"{display_name(filename)!r} is larger than {limit}; upload a smaller file "
                                "(a sample of the rows, or only the columns you need)",
                                f"“{display_name(filename)}”超过 {limit}；请上传更小的文件（部分行或只含需要的列）")
-        table = read_upload(data, display_name(filename))
         digest = hashlib.sha256(data).hexdigest()
         target = self.folder(digest[:20])
-        if (target / INFO_FILE).is_file():
+        if (target / INFO_FILE).is_file():  # these very bytes were read and stored before
             return self.info(target.name), False
+        table = read_upload(data, display_name(filename))
         self.root.mkdir(parents=True, exist_ok=True)
         temp = make_temp_dir(self.root, TEMP_PREFIX)
         try:

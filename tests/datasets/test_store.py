@@ -122,3 +122,14 @@ def test_any_utf8_csv_reads_as_pandas_reads_it(tmp_path_factory, words, numbers,
     info, _ = store.add(data, "words.csv")
     expected = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     pd.testing.assert_frame_equal(pd.read_parquet(info.uri), expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("text", ["城市,销量\n北京,3\n", "a,b\n北京,3\n", "a,b\n1,2\n3,上海\n"])
+def test_gbk_anywhere_in_the_file_is_named_as_an_encoding_problem(tmp_path, text):
+    store = DatasetStore(tmp_path / "datasets")
+    with pytest.raises(DatasetError) as refused:
+        store.add(text.encode("gbk"), "gbk.csv")
+    assert refused.value.kind == "encoding"
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if not row.isascii())
+    assert f"line {line} has a byte UTF-8 does not allow" in refused.value.message
+    assert stored_entries(store) == []
