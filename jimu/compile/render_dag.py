@@ -7,7 +7,7 @@ import datetime
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
-from jimu.compile.render_alerts import render_dag_alert_kwargs, task_alert_kwargs
+from jimu.compile.render_alerts import render_dag_alert_kwargs, render_deadline_kwargs, task_alert_kwargs
 from jimu.compile.render_failure_handling import render_default_args, render_timedelta
 from jimu.spec import PipelineSpec
 
@@ -22,6 +22,9 @@ IMPORT_LINES = {
     "k8s": "from kubernetes.client import models as k8s",
     "JimuComponentOperator": "from jimu.operators.local_component import JimuComponentOperator",
     "JimuAlert": "from jimu.operators.alerts import JimuAlert",
+    "AsyncCallback": "from airflow.sdk import AsyncCallback",
+    "DeadlineAlert": "from airflow.sdk import DeadlineAlert",
+    "DeadlineReference": "from airflow.sdk import DeadlineReference",
 }
 
 
@@ -114,6 +117,7 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
         ("default_args", render_default_args(spec.defaults, alerts)),
     ]
     kwargs += render_dag_alert_kwargs(spec.notifications, spec.id, profile)
+    kwargs += render_deadline_kwargs(spec.notifications, spec.id, profile)
     if spec.params:
         kwargs.append(("params", render_params(spec)))
     return f"with {call('DAG', [], kwargs, 0)} as dag:\n"
