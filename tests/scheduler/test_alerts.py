@@ -91,3 +91,46 @@ def test_a_failed_node_alerts_email_and_a_robot_with_run_node_error_and_link(rea
     # The same text as the robot's, escaped once for HTML.
     body = message.get_body(("html",)).get_content()
     assert body.strip() == f'<pre style="font-family: monospace">{html.escape(content)}</pre>'
+
+
+SLOW_CODE = (
+    "def transform(tables, params):\n"
+    "    import time\n"
+    "    time.sleep(45)\n"
+    "    return tables[0]\n"
+)
+
+
+def test_a_run_past_its_deadline_alerts_while_it_is_still_running(real_airflow, alert_receivers, tmp_path):
+    """Airflow's own deadline alert: its scheduler sees the missed deadline, its triggerer awaits Jimu's callback."""
+    (tmp_path / "sales.csv").write_text("day,amount\n2026-11-29,1.5\n", encoding="utf-8")
+    spec = tmp_path / "pipeline.json"
+    spec.write_text(json.dumps({
+        "id": "scheduler_deadline_test",
+        "notifications": {"language": "zh", "on_run_longer_than": {
+            "seconds": 5, "channels": [{"channel": "wecom", "conn_id": AlertReceivers.ROBOT_CONN_ID}]}},
+        "nodes": [
+            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(tmp_path / "sales.csv")}},
+            {"id": "slow", "component": "python@1.0.0", "params": {"code": SLOW_CODE}},
+        ],
+        "edges": [{"from": "load.table", "to": "slow.tables"}],
+    }), encoding="utf-8")
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(f"name: scheduler_alerts\nkind: local\ndag_id_suffix: .local\n"
+                       f"airflow_url: {real_airflow.base_url}\n", encoding="utf-8")
+    deploy_with_profile(spec, profile, real_airflow.dags_folder)
+    dag_id = "scheduler_deadline_test.local"
+    with real_airflow.client() as api:
+        wait_for_dag(api, dag_id)
+        run_id = trigger(api, dag_id, "2026-11-29T00:00:00Z")
+        (posted,) = wait_until(lambda: [r for r in alert_receivers.robot.received
+                                        if "scheduler_deadline_test" in r.body.decode()], "the deadline alert")
+        state_on_arrival = api.get(f"/dags/{dag_id}/dagRuns/{run_id}").json()["state"]
+
+    assert state_on_arrival == "running"  # the alert came while the run went on, not after it
+    link = f"{real_airflow.base_url}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
+    assert posted.path == "/cgi-bin/webhook/send" and posted.query == {"key": "robot-token"}
+    assert posted.json() == {"msgtype": "text", "text": {"content": (
+        f"[Jimu] 流水线 'scheduler_deadline_test' 运行超时\n\n流水线：scheduler_deadline_test\n运行：{run_id}\n"
+        f"已运行超过 5 秒\nAirflow 链接：{link}\n"
+    )}}
