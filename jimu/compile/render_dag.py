@@ -53,9 +53,14 @@ def render_imports(names: set[str]) -> str:
         if line.startswith("from "):
             module, _, imported = line[5:].partition(" import ")
             froms.setdefault(module, []).append(imported)
-    third_party = [f"from {module} import {', '.join(sorted(froms[module]))}" for module in sorted(froms)]
+    third_party = [f"from {module} import {', '.join(sorted(froms[module], key=_by_type))}" for module in sorted(froms)]
     blocks = ["\n".join(g) for g in (plain, third_party) if g]
     return "from __future__ import annotations\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def _by_type(name: str) -> tuple[int, str]:
+    """isort's order within one import: CONSTANTS (DAG), then Classes, then functions (literal)."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
 
 
 def _schema_kwarg(key: str) -> bool:

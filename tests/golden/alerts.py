@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from airflow.sdk import AsyncCallback, DAG, DeadlineAlert, DeadlineReference, literal
+from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, literal
 from jimu.operators.alerts import JimuAlert
 from jimu.operators.pod import JimuPodOperator
 
