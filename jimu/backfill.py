@@ -147,7 +147,7 @@ def backfill_locally(
             summary.stopped_by = signal.Signals(stop.signum).name
         finally:
             if summary.dates:
-                _finish_backfill(backfill_id, summary)
+                _finish_backfill(backfill_id)
     if summary.stopped_by:
         for date in summary.dates:
             if date.state == "queued":
@@ -271,7 +271,7 @@ def _cancel_abandoned_backfills(dag_id: str) -> None:
             _cancel(session, backfill_id)
 
 
-def _finish_backfill(backfill_id: int, summary: BackfillSummary) -> None:
+def _finish_backfill(backfill_id: int) -> None:
     """Mark the backfill complete; runs it left queued (stopped, held back) fail, as Airflow's cancel does."""
     from airflow.utils.session import create_session
 

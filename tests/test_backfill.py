@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -190,3 +192,33 @@ def test_help_shows_an_example(capsys):
     out = capsys.readouterr().out
     assert "jimu backfill daily_sales.json --start 2026-11-01 --end 2026-11-07" in out
     assert "--reprocess {none,failed,completed}" in out
+
+
+SLOW_CODE = "def transform(tables, params):\n    import time\n    time.sleep(60)\n    return tables[0]\n"
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_running_date_and_cancels_the_rest(tmp_path):
+    spec = daily_pipeline("backfill_stop_test", tmp_path / "sales.csv")
+    spec["nodes"][1] = {"id": "day_sales", "component": "python@1.0.0", "params": {"code": SLOW_CODE}}
+    spec_file = write_spec(tmp_path, spec)
+    proc = subprocess.Popen([str(JIMU), "backfill", str(spec_file), "--start", "2026-11-01", "--end", "2026-11-03"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    lines = []
+    for line in proc.stdout:  # until the first date's slow node is running
+        lines.append(line)
+        if line.split()[:2] == ["success", "load"]:
+            break
+    time.sleep(3)
+    proc.send_signal(signal.SIGTERM)
+    out = "".join(lines) + proc.stdout.read()
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM, out
+    assert summary_states(out) == {"2026-11-01": "failed", "2026-11-02": "not run", "2026-11-03": "not run"}
+    assert "stopped by SIGTERM" in out
+
+    # The cancelled dates count as failed, as after Airflow's "cancel backfill": --reprocess failed runs them.
+    spec["nodes"][1] = daily_pipeline("x", tmp_path / "sales.csv")["nodes"][1]
+    write_spec(tmp_path, spec)
+    again = backfill(spec_file, "--start", "2026-11-02", "--end", "2026-11-03", "--reprocess", "failed")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert summary_states(again.stdout) == {"2026-11-02": "success", "2026-11-03": "success"}
