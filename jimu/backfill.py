@@ -108,7 +108,6 @@ def backfill_locally(
     airflow_home, dag_file, profile = prepare_local_dag(spec, catalog, source)
     dag_id = profile.dag_id(spec.id)
     summary = BackfillSummary(spec.id, dag_id)
-    held_back = depends_on_past_nodes(spec)
     with one_backfill_at_a_time(airflow_home, dag_id), stop_on_signals():
         try:
             airflow_log = jimu_home() / "logs" / f"{spec.id}.airflow.log"
@@ -120,29 +119,12 @@ def backfill_locally(
                 backfill_id, summary.dates = plan_backfill(dag_id, start, end, reprocess, params)
             say(f"jimu: backfill of {spec.id}, {start.date()} .. {end.date()} (reprocess {reprocess}): "
                 f"{len(summary.dates)} logical date(s), {sum(1 for d in summary.dates if d.run_id)} to run")
-            blocked_by: BackfillDate | None = None
-            total = len(summary.dates)
-            for number, date in enumerate(summary.dates, 1):
-                label = f"[{number}/{total}] {date.ds}"
-                if date.skipped:
-                    date.state, date.note = "skipped", _skip_note(date)
-                    say(f"{label} skipped: {date.note}")
-                    continue
-                if blocked_by is not None:
-                    date.state = "not run"
-                    date.note = f"{blocked_by.ds} failed and {', '.join(held_back)} depend on their past run"
-                    say(f"{label} not run: {date.note} (depends_on_past)")
-                    continue
-                say(f"{label} run {date.run_id}")
-                run = run_pipeline_locally(spec, catalog, params, source, quiet_airflow=quiet_airflow,
-                                           logical_date=date.logical_date, queued_run_id=date.run_id)
-                date.state, date.seconds = run.state, run.seconds
-                say(f"{label} {run.state} in {run.seconds:.1f} s")
-                if run.stopped_by:
-                    summary.stopped_by = run.stopped_by
-                    break
-                if held_back and any(o.state != "success" for o in run.nodes if o.node in held_back):
-                    blocked_by = date
+
+            def run_date(date: BackfillDate):
+                return run_pipeline_locally(spec, catalog, params, source, quiet_airflow=quiet_airflow,
+                                            logical_date=date.logical_date, queued_run_id=date.run_id)
+
+            _run_in_order(summary, run_date, depends_on_past_nodes(spec), say)
         except RunStopped as stop:
             summary.stopped_by = signal.Signals(stop.signum).name
         finally:
@@ -153,6 +135,33 @@ def backfill_locally(
             if date.state == "queued":
                 date.state, date.note = "not run", f"stopped by {summary.stopped_by}"
     return summary
+
+
+def _run_in_order(summary: BackfillSummary, run_date, held_back: list[str], say) -> None:
+    """Each planned date in order: skipped ones said, the others run, later ones held back after a
+    date whose depends_on_past nodes did not succeed; stops at a stop signal."""
+    blocked_by: BackfillDate | None = None
+    total = len(summary.dates)
+    for number, date in enumerate(summary.dates, 1):
+        label = f"[{number}/{total}] {date.ds}"
+        if date.skipped:
+            date.state, date.note = "skipped", _skip_note(date)
+            say(f"{label} skipped: {date.note}")
+            continue
+        if blocked_by is not None:
+            date.state = "not run"
+            date.note = f"{blocked_by.ds} failed and {', '.join(held_back)} depend on their past run"
+            say(f"{label} not run: {date.note} (depends_on_past)")
+            continue
+        say(f"{label} run {date.run_id}")
+        run = run_date(date)
+        date.state, date.seconds = run.state, run.seconds
+        say(f"{label} {run.state} in {run.seconds:.1f} s")
+        if run.stopped_by:
+            summary.stopped_by = run.stopped_by
+            return
+        if held_back and any(o.state != "success" for o in run.nodes if o.node in held_back):
+            blocked_by = date
 
 
 def _skip_note(date: BackfillDate) -> str:

@@ -14,8 +14,8 @@ from tests.test_backfill import daily_pipeline
 JIMU = Path(sys.executable).parent / "jimu"
 
 
-def deploy(spec: Path, dags: Path, *args: str, user: str = "platform") -> subprocess.CompletedProcess:
-    env = {**os.environ, "JIMU_AIRFLOW_USERNAME": user, "JIMU_AIRFLOW_PASSWORD": REAL_AIRFLOW_USERS[user][1]}
+def deploy(spec: Path, dags: Path, *args: str, user: str = "platform", env=None) -> subprocess.CompletedProcess:
+    env = env or {**os.environ, "JIMU_AIRFLOW_USERNAME": user, "JIMU_AIRFLOW_PASSWORD": REAL_AIRFLOW_USERS[user][1]}
     return subprocess.run([str(JIMU), "deploy", str(spec), "--profile", "local", "--dags-folder", str(dags), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
@@ -40,7 +40,11 @@ def test_deploy_creates_missing_pools_then_finds_them(real_airflow, tmp_path):
     assert {name: (pool["slots"], pool["description"]) for name, pool in pools.items()} == {
         "jimu_etl": (3, "created by jimu deploy"), "jimu_sql_heavy": (3, "created by jimu deploy")}
 
-    proc = deploy(spec, dags, "--airflow-url", real_airflow.base_url, "--pool-slots", "9")
+    # Credentials from an Airflow connection this time; existing pools keep their slots.
+    login = json.dumps({"conn_type": "http", "login": "platform", "password": REAL_AIRFLOW_USERS["platform"][1]})
+    env = {**os.environ, "AIRFLOW_CONN_AIRFLOW_PLATFORM": login}
+    proc = deploy(spec, dags, "--airflow-url", real_airflow.base_url, "--pool-slots", "9",
+                  "--airflow-conn-id", "airflow_platform", env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[:2] == ["pool jimu_etl: exists (3 slots)", "pool jimu_sql_heavy: exists (3 slots)"]
     assert "0 added, 0 updated, 1 unchanged, 0 removed" in proc.stdout
