@@ -37,7 +37,7 @@ def daily_pipeline(pipeline_id: str, csv: Path, **extra) -> dict:
         "schedule": "@daily",
         "start_date": "2026-10-01",
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
             {"id": "day_sales", "component": "sql@1.2.0", "params": {"query": QUERY}},
             {"id": "export", "component": "write_table@1.1.0", "params": {"uri": f"{pipeline_id}/{{ds}}.csv"}},
         ],
