@@ -94,7 +94,7 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
         "in order, with a line per run and per node. The exit code is 1 if a run failed or was held back.",
         epilog=BACKFILL_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, metavar="SPEC")
+    p.add_argument("file", type=Path, metavar="SPEC", help="pipeline JSON file with a schedule")
     p.add_argument("--start", required=True, metavar="DATE", help="first logical date, e.g. 2026-11-01")
     p.add_argument("--end", required=True, metavar="DATE", help="last logical date, e.g. 2026-11-07")
     p.add_argument(
