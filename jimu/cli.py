@@ -19,9 +19,18 @@ EPILOG = """examples:
   jimu validate templates/wine_quality/pipeline.json
   jimu compile templates/wine_quality/pipeline.json --profile kubernetes --out dags/
   jimu run templates/wine_quality/pipeline.json --param min_alcohol=13.5
+  jimu backfill pipeline.json --start 2026-11-01 --end 2026-11-07
   jimu runner start        (later runs start in well under a second)
   jimu components list
   jimu templates list
+"""
+
+
+BACKFILL_EPILOG = """examples:
+  jimu backfill daily_sales.json --start 2026-11-01 --end 2026-11-07
+  jimu backfill daily_sales.json --start 2026-11-01 --end 2026-11-07 --reprocess failed
+a DAG deployed to an Airflow (jimu deploy) is backfilled by its scheduler:
+  airflow backfill create --dag-id daily_sales --from-date 2026-11-01 --to-date 2026-11-07
 """
 
 
@@ -57,6 +66,11 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--dags-folder", type=Path, help="default: the profile's dags_folder")
     p.add_argument("--prune", action="store_true",
                    help="also remove DAG files this profile wrote for pipelines not given now (never other files)")
+    p.add_argument("--airflow-url", help="the Airflow whose pools the DAGs need (default: the profile's airflow_url)")
+    p.add_argument("--airflow-conn-id", metavar="ID", help="Airflow connection with the login and password for its "
+                   "REST API (default: $JIMU_AIRFLOW_TOKEN, or $JIMU_AIRFLOW_USERNAME and $JIMU_AIRFLOW_PASSWORD)")
+    p.add_argument("--pool-slots", type=int, default=4, metavar="N", help="slots of each pool created (default 4)")
+    p.add_argument("--no-pools", action="store_true", help="do not check or create the pools the DAGs name")
 
     p = sub.add_parser("compile-all", help="compile the shipped templates into dags/")
     p.add_argument("--profile", default="kubernetes")
@@ -72,6 +86,25 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
         "--logical-date", metavar="DATE", default=None,
         help="the run's logical date, e.g. 2026-11-29 (nodes see it as ds, data_interval_start, ...); default: now",
     )
+
+    p = sub.add_parser(
+        "backfill", help="run every interval of a pipeline's schedule between two dates, in order, on this machine",
+        description="Airflow plans the backfill (as `airflow backfill create` does) in the local metadata DB: one "
+        "run of type backfill per logical date of the schedule from --start to --end, both included; each runs "
+        "in order, with a line per run and per node. The exit code is 1 if a run failed or was held back.",
+        epilog=BACKFILL_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="SPEC", help="pipeline JSON file with a schedule")
+    p.add_argument("--start", required=True, metavar="DATE", help="first logical date, e.g. 2026-11-01")
+    p.add_argument("--end", required=True, metavar="DATE", help="last logical date, e.g. 2026-11-07")
+    p.add_argument(
+        "--reprocess", choices=("none", "failed", "completed"), default="none",
+        help="dates that already have a finished run: none keeps them all (default), failed runs again the "
+        "ones that failed, completed runs all again (Airflow's reprocess behaviour)",
+    )
+    p.add_argument("--profile", default="local", help="only local runs here; for a deployed DAG see the example")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param for every run")
+    p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")
 
     p = sub.add_parser("runner", help="the warm runner: runs pipelines without Airflow's start-up cost")
     rsub = p.add_subparsers(dest="runner_command", required=True, metavar="ACTION")
@@ -227,7 +260,8 @@ def cmd_compile(args) -> int:
 
 def cmd_deploy(args) -> int:
     from jimu.compile import load_profile
-    from jimu.deploy import deploy, summary
+    from jimu.deploy import images_pinned, plan_deploy, summary, write_plan
+    from jimu.deploy_pools import URL_FIX, airflow_credentials, api_client, ensure_pools, pools_named
 
     profile = load_profile(args.profile)
     folder = args.dags_folder or (Path(profile.dags_folder) if profile.dags_folder else None)
@@ -235,10 +269,28 @@ def cmd_deploy(args) -> int:
         print(f"error: profile {profile.name!r} names no dags_folder: pass --dags-folder DIR, or set "
               "dags_folder in the profile YAML", file=sys.stderr)
         return 2
-    changes = deploy(args.specs, _catalog(args), profile, folder, prune=args.prune, source_name=display_path)
+    catalog = _catalog(args)
+    plan = plan_deploy(args.specs, catalog, profile, folder, source_name=display_path)
+    pools = [] if args.no_pools else pools_named(plan.specs)
+    if pools:  # before any DAG file: the scheduler would hold tasks of a missing pool
+        url = args.airflow_url or profile.airflow_url
+        if not url:
+            print(f"error: the DAGs run in pools {', '.join(pools)}, which jimu deploy creates when missing; "
+                  f"{URL_FIX} (profile {profile.name!r}), or skip pools with --no-pools", file=sys.stderr)
+            return 2
+        with api_client(url, airflow_credentials(args.airflow_conn_id)) as api:
+            for pool in ensure_pools(api, pools, args.pool_slots):
+                print(f"pool {pool.name}: " + (f"created ({pool.slots} slots)" if pool.status == "created" else
+                                               f"exists ({pool.slots} slots)"))
+    changes = write_plan(plan, prune=args.prune)
     for change in changes:
         print(f"{change.kind:<9} {change.path}  (dag {change.dag_id})")
     print(f"{folder}: {summary(changes)}")
+    images = images_pinned(plan, catalog)
+    if images:
+        print(f"images the DAGs pin (push them where the cluster pulls from): {len(images)}")
+        for image in images:
+            print(f"  {image}")
     return 0
 
 
@@ -265,6 +317,31 @@ def cmd_run(args) -> int:
     code = run_and_report(args.file, args.param, _catalog(args), verbose=args.verbose, logical_date=args.logical_date)
     # Everything is written and closed; skip the seconds Python spends tearing down Airflow's
     # object graph at interpreter exit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def cmd_backfill(args) -> int:
+    from jimu.backfill import backfill_locally, print_backfill_summary
+    from jimu.compile import load_profile
+    from jimu.run.command import parse_logical_date, parse_param_args
+    from jimu.validate import load_pipeline
+
+    start, end = parse_logical_date(args.start, "--start"), parse_logical_date(args.end, "--end")
+    catalog = _catalog(args)
+    spec = load_pipeline(args.file, catalog)
+    profile = load_profile(args.profile)
+    if profile.kind != "local":
+        print(f"error: jimu backfill runs on this machine (--profile local). A DAG deployed with profile "
+              f"{profile.name!r} is backfilled by its Airflow's scheduler:\n  airflow backfill create --dag-id "
+              f"{profile.dag_id(spec.id)} --from-date {args.start} --to-date {args.end}", file=sys.stderr)
+        return 2
+    params = parse_param_args(args.param, spec)
+    gc.set_threshold(200_000, 100, 100)  # as `jimu run`: Airflow's object churn
+    summary = backfill_locally(spec, catalog, params, start, end, args.reprocess, display_path(args.file),
+                               quiet_airflow=not args.verbose)
+    code = print_backfill_summary(summary)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
@@ -401,6 +478,7 @@ COMMANDS = {
     "deploy": cmd_deploy,
     "compile-all": cmd_compile_all,
     "run": cmd_run,
+    "backfill": cmd_backfill,
     "runner": cmd_runner,
     "components": cmd_components,
     "templates": cmd_templates,

@@ -17,6 +17,7 @@ from jimu.compile.dags_folder import check_dag_ids, dag_files, header_field
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import comment_text
 from jimu.files import write_atomically
+from jimu.spec import PipelineSpec
 from jimu.validate import load_pipeline
 
 KINDS = ("added", "updated", "unchanged", "removed")
@@ -34,16 +35,38 @@ def profile_header(profile: DeploymentProfile) -> str:
     return f"{comment_text(profile.name)} ({profile.kind})"
 
 
-def deploy(specs: Iterable[Path], catalog: ComponentCatalog, profile: DeploymentProfile, folder: Path,
-           *, prune: bool = False, source_name: Callable[[Path], str] = str) -> list[Change]:
-    """Compile every spec (all must validate, or nothing is written) into `folder`; the changes, by file."""
-    compiled: dict[Path, tuple[str, str]] = {}  # target -> (dag_id, source)
+@dataclass(frozen=True)
+class DeployPlan:
+    """Every spec validated and compiled; nothing written yet."""
+
+    folder: Path
+    profile: DeploymentProfile
+    specs: tuple[PipelineSpec, ...]
+    compiled: dict[Path, tuple[str, str]]  # target -> (dag_id, source)
+
+
+def plan_deploy(specs: Iterable[Path], catalog: ComponentCatalog, profile: DeploymentProfile, folder: Path,
+                *, source_name: Callable[[Path], str] = str) -> DeployPlan:
+    """Compile every spec for `folder`; raises (and nothing is written) unless all validate."""
+    loaded, compiled = [], {}
     for spec_path in specs:
         spec = load_pipeline(spec_path, catalog)
         dag_id = profile.dag_id(spec.id)
         compiled[folder / f"{dag_id}.py"] = (dag_id, compile_pipeline(spec, catalog, profile, source_name(spec_path)))
+        loaded.append(spec)
     check_dag_ids(folder, {target: dag_id for target, (dag_id, _) in compiled.items()})
+    return DeployPlan(folder, profile, tuple(loaded), compiled)
 
+
+def deploy(specs: Iterable[Path], catalog: ComponentCatalog, profile: DeploymentProfile, folder: Path,
+           *, prune: bool = False, source_name: Callable[[Path], str] = str) -> list[Change]:
+    """Compile every spec (all must validate, or nothing is written) into `folder`; the changes, by file."""
+    return write_plan(plan_deploy(specs, catalog, profile, folder, source_name=source_name), prune=prune)
+
+
+def write_plan(plan: DeployPlan, *, prune: bool = False) -> list[Change]:
+    """Write the plan's DAG files (unchanged ones are left alone); the changes, by file."""
+    folder, profile, compiled = plan.folder, plan.profile, plan.compiled
     changes = []
     for target, (dag_id, source) in sorted(compiled.items()):
         existed = target.is_file()
@@ -63,6 +86,14 @@ def _prune(folder: Path, profile: DeploymentProfile, kept: set[Path]) -> list[Ch
             path.unlink()
             removed.append(Change("removed", path, dag_id))
     return removed
+
+
+def images_pinned(plan: DeployPlan, catalog: ComponentCatalog) -> list[str]:
+    """Kubernetes profiles: every image the deployed DAGs' pods run, as the DAG files name it."""
+    if plan.profile.kind != "kubernetes":
+        return []
+    refs = {node.component for spec in plan.specs for node in spec.nodes}
+    return sorted({plan.profile.image(catalog.require(ref).spec.runtime.image) for ref in refs})
 
 
 def summary(changes: list[Change]) -> str:

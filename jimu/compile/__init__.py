@@ -6,7 +6,7 @@ from jimu.catalog import ComponentCatalog
 from jimu.compile.plan import plan_pipeline
 from jimu.compile.profile import DeploymentProfile, load_profile
 from jimu.compile.pysource import INDENT
-from jimu.compile.render_alerts import uses_alerts
+from jimu.compile.render_alerts import deadline_imports, uses_alerts
 from jimu.compile.render_dag import (
     render_dag_open,
     render_dependencies,
@@ -35,6 +35,7 @@ def compile_pipeline(
     names = {"datetime", "DAG"} | ({"Param"} if spec.params else set())
     if uses_alerts(spec):
         names.add("JimuAlert")
+    names |= deadline_imports(spec)
     tasks = []
     for item in nodes:
         text, needed = render_task(item, spec, profile)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
+from jimu.compile.render_failure_handling import render_timedelta
+from jimu.notify.deadline import CALLBACK_PATH
 from jimu.spec.notifications import Notifications
 
 # Spec field -> (Airflow callback argument, JimuAlert event).
@@ -66,3 +68,33 @@ def uses_alerts(spec) -> bool:
     """Whether the DAG file names JimuAlert (so it imports it)."""
     blocks = [spec.notifications] + [node.notifications for node in spec.nodes]
     return any(b and (b.on_failure or b.on_retry or b.on_success) for b in blocks)
+
+
+DEADLINE_IMPORTS = frozenset({"AsyncCallback", "DeadlineAlert", "DeadlineReference"})
+
+
+def render_deadline_kwargs(notifications: Notifications | None, pipeline: str, profile: DeploymentProfile):
+    """The DAG's `deadline`: Airflow's deadline alert, measured from when the run was queued.
+
+    Airflow's triggerer awaits Jimu's callback (jimu.notify.deadline) with these literal kwargs;
+    secrets stay in the connections the channels name.
+    """
+    deadline = notifications.on_run_longer_than if notifications else None
+    if deadline is None:
+        return []
+    channels = [{"channel": c.channel, "conn_id": c.conn_id, **({"to": list(c.to)} if c.to else {})}
+                for c in deadline.channels]
+    kwargs = {"pipeline": pipeline, "seconds": deadline.seconds, "channels": channels,
+              "language": notifications.language, "airflow_url": profile.airflow_url}
+    callback = call("AsyncCallback", [py_literal(CALLBACK_PATH)], [("kwargs", py_literal(kwargs, 3))], 2)
+    alert = call("DeadlineAlert", [], [
+        ("reference", "DeadlineReference.DAGRUN_QUEUED_AT"),
+        ("interval", render_timedelta(deadline.seconds)),
+        ("callback", callback),
+    ], 1)
+    return [("deadline", alert)]
+
+
+def deadline_imports(spec) -> frozenset[str]:
+    """What the DAG file imports for its deadline alert, if it has one."""
+    return DEADLINE_IMPORTS if spec.notifications and spec.notifications.on_run_longer_than else frozenset()

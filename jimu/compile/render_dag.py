@@ -7,7 +7,7 @@ import datetime
 from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
-from jimu.compile.render_alerts import render_dag_alert_kwargs, task_alert_kwargs
+from jimu.compile.render_alerts import render_dag_alert_kwargs, render_deadline_kwargs, task_alert_kwargs
 from jimu.compile.render_failure_handling import render_default_args, render_timedelta
 from jimu.spec import PipelineSpec
 
@@ -22,6 +22,9 @@ IMPORT_LINES = {
     "k8s": "from kubernetes.client import models as k8s",
     "JimuComponentOperator": "from jimu.operators.local_component import JimuComponentOperator",
     "JimuAlert": "from jimu.operators.alerts import JimuAlert",
+    "AsyncCallback": "from airflow.sdk import AsyncCallback",
+    "DeadlineAlert": "from airflow.sdk import DeadlineAlert",
+    "DeadlineReference": "from airflow.sdk import DeadlineReference",
 }
 
 
@@ -50,9 +53,14 @@ def render_imports(names: set[str]) -> str:
         if line.startswith("from "):
             module, _, imported = line[5:].partition(" import ")
             froms.setdefault(module, []).append(imported)
-    third_party = [f"from {module} import {', '.join(sorted(froms[module]))}" for module in sorted(froms)]
+    third_party = [f"from {module} import {', '.join(sorted(froms[module], key=_by_type))}" for module in sorted(froms)]
     blocks = ["\n".join(g) for g in (plain, third_party) if g]
     return "from __future__ import annotations\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def _by_type(name: str) -> tuple[int, str]:
+    """isort's order within one import: CONSTANTS (DAG), then Classes, then functions (literal)."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
 
 
 def _schema_kwarg(key: str) -> bool:
@@ -114,6 +122,7 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
         ("default_args", render_default_args(spec.defaults, alerts)),
     ]
     kwargs += render_dag_alert_kwargs(spec.notifications, spec.id, profile)
+    kwargs += render_deadline_kwargs(spec.notifications, spec.id, profile)
     if spec.params:
         kwargs.append(("params", render_params(spec)))
     return f"with {call('DAG', [], kwargs, 0)} as dag:\n"

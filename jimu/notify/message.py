@@ -14,11 +14,13 @@ ERROR_LINES = 20
 WORDS = {
     "en": {
         "failure": "failed", "retry": "will be retried", "success": "succeeded",
+        "deadline": "is running longer than it should", "overdue": "Still running after", "seconds": "s",
         "pipeline": "Pipeline", "run": "Run", "node": "Node", "try": "try",
         "error": "Error (last lines)", "link": "Airflow",
     },
     "zh": {
         "failure": "失败", "retry": "将重试", "success": "成功",
+        "deadline": "运行超时", "overdue": "已运行超过", "seconds": "秒",
         "pipeline": "流水线", "run": "运行", "node": "节点", "try": "尝试次数",
         "error": "错误（最后几行）", "link": "Airflow 链接",
     },
@@ -30,7 +32,7 @@ COLON = {"en": ": ", "zh": "："}
 class Alert:
     """What happened, taken from an Airflow callback's context."""
 
-    event: str  # failure, retry or success
+    event: str  # failure, retry, success or deadline
     pipeline: str
     dag_id: str
     run_id: str
@@ -38,6 +40,7 @@ class Alert:
     try_number: int | None = None
     error: str = ""
     airflow_url: str | None = None
+    overdue_seconds: int | None = None  # deadline: how long the run may take
 
 
 def error_tail(error: str, lines: int = ERROR_LINES) -> str:
@@ -67,6 +70,8 @@ def alert_text(alert: Alert, language: str) -> str:
     if alert.node:
         tries = f" ({words['try']}{colon}{alert.try_number})" if alert.try_number else ""
         lines.append(f"{words['node']}{colon}{alert.node}{tries}")
+    if alert.overdue_seconds is not None:
+        lines.append(f"{words['overdue']} {alert.overdue_seconds} {words['seconds']}")
     if alert.error:
         lines += [f"{words['error']}{colon.rstrip()}", error_tail(alert.error)]
     link = run_link(alert)

@@ -75,7 +75,7 @@ def parse_param_args(pairs: list[str], spec) -> dict:
     return values
 
 
-def parse_logical_date(text: str | None) -> datetime.datetime | None:
+def parse_logical_date(text: str | None, flag: str = "--logical-date") -> datetime.datetime | None:
     """`--logical-date 2026-11-29` (or an ISO 8601 date-time; UTC unless it names an offset)."""
     if text is None:
         return None
@@ -83,7 +83,7 @@ def parse_logical_date(text: str | None) -> datetime.datetime | None:
         when = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise SpecError("command line", [Issue(
-            "bad-logical-date", "--logical-date", f"{text!r} is not a date",
+            "bad-logical-date", flag, f"{text!r} is not a date",
             "give an ISO 8601 date such as 2026-11-29 or a date-time such as 2026-11-29T06:00:00+08:00",
         )]) from None
     return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from jimu.run.node_process import (
     stopping_nodes_gently,
 )
 from jimu.run.owners import fail_abandoned_runs, fail_run, owning_run
+from jimu.run.queued_run import executing_queued_run
 from jimu.runtime.storage import default_storage_base
 from jimu.spec import PipelineSpec
 
@@ -148,6 +149,20 @@ def output_to_file(path: Path, enabled: bool):
             terminal.close()
 
 
+def prepare_local_dag(spec: PipelineSpec, catalog: ComponentCatalog, source: str | None):
+    """Compile the spec with the local profile into its own dags folder and point Airflow there.
+
+    Answers (AIRFLOW_HOME, the DAG file, the local profile).
+    """
+    # One folder per pipeline: dag.test() re-parses its whole dags folder on every call.
+    dags_folder = jimu_home() / "compiled" / spec.id
+    airflow_home = configure_airflow(dags_folder)
+    profile = load_profile("local")
+    dag_file = dags_folder / f"{profile.dag_id(spec.id)}.py"
+    write_atomically(dag_file, compile_pipeline(spec, catalog, profile, source))
+    return airflow_home, dag_file, profile
+
+
 def run_pipeline_locally(
     spec: PipelineSpec,
     catalog: ComponentCatalog,
@@ -158,6 +173,7 @@ def run_pipeline_locally(
     events=None,
     reuse: dict[str, Path] | None = None,
     logical_date: datetime.datetime | None = None,
+    queued_run_id: str | None = None,
 ) -> RunSummary:
     """Run a checked pipeline on this machine; prints progress through `out`.
 
@@ -165,16 +181,13 @@ def run_pipeline_locally(
     `reuse` maps nodes to their data folder of an earlier run: those nodes do not run, and
     their outputs are the earlier run's (see _reuse_outputs). `logical_date` (timezone-aware;
     default now) is the manual run's logical date: nodes see it as ds, data_interval_*, ...
+    `queued_run_id` names a run Airflow already queued for `logical_date` (a backfill's, see
+    jimu.backfill): dag.test() executes that run instead of creating a manual one.
     """
     events = events or (lambda event: None)
     reuse = reuse or {}
     home = jimu_home()
-    # One folder per pipeline: dag.test() re-parses its whole dags folder on every call.
-    dags_folder = home / "compiled" / spec.id
-    airflow_home = configure_airflow(dags_folder)
-    profile = load_profile("local")
-    dag_file = dags_folder / f"{profile.dag_id(spec.id)}.py"
-    write_atomically(dag_file, compile_pipeline(spec, catalog, profile, source))
+    airflow_home, dag_file, profile = prepare_local_dag(spec, catalog, source)
     airflow_log = home / "logs" / f"{spec.id}.airflow.log"
     airflow_log.parent.mkdir(parents=True, exist_ok=True)
     # A name no other run can have, even one with this pid in another container sharing the home.
@@ -207,7 +220,8 @@ def run_pipeline_locally(
 
             try:
                 dag_run = _test_dag(
-                    dag, params, airflow_home, progress_file, say, on_run_id, sorted(reuse), logical_date
+                    dag, params, airflow_home, progress_file, say, on_run_id, sorted(reuse), logical_date,
+                    queued_run_id,
                 )
             finally:
                 printer.finish()
@@ -235,12 +249,13 @@ def run_pipeline_locally(
 
 
 def _test_dag(
-    dag, params: dict, airflow_home: Path, progress_file: Path, say, started=None, reused=(), logical_date=None
+    dag, params: dict, airflow_home: Path, progress_file: Path, say, started=None, reused=(), logical_date=None,
+    queued_run_id=None,
 ):
     """dag.test(), with this process recorded as the run's owner for as long as it runs.
 
     `started(run_id)` is called once the run id is known, before any task runs; the `reused`
-    tasks are marked success by dag.test() without running.
+    tasks are marked success by dag.test() without running; `queued_run_id`: see run_pipeline_locally.
     """
     from airflow.models.dagrun import DagRun
     from airflow.sdk import timezone
@@ -249,14 +264,16 @@ def _test_dag(
     # The id dag.test() will give the run, known before so that its owner is recorded first.
     when = timezone.utcnow()
     logical_date = logical_date or when
-    run_id = DagRun.generate_run_id(run_type=DagRunType.MANUAL, logical_date=logical_date, run_after=when)
+    run_id = queued_run_id or DagRun.generate_run_id(
+        run_type=DagRunType.MANUAL, logical_date=logical_date, run_after=when
+    )
     # Node ids are identifiers ([a-z0-9_]): joined with "|" they match exactly these tasks.
     mark_success = "|".join(reused) or None
     with owning_run(airflow_home, dag.dag_id, run_id, progress_file):
         if started is not None:
             started(run_id)
         try:
-            with stopping_nodes_gently():
+            with stopping_nodes_gently(), executing_queued_run(run_id) if queued_run_id else nullcontext():
                 return dag.test(
                     run_conf=params, logical_date=logical_date, run_after=when, mark_success_pattern=mark_success
                 )
@@ -341,4 +358,4 @@ def _outcomes(dag_run, seen: dict[str, NodeOutcome], say, airflow_log: Path, eve
     return outcomes
 
 
-__all__ = ["RunSummary", "run_pipeline_locally"]
+__all__ = ["RunSummary", "prepare_local_dag", "run_pipeline_locally"]

@@ -41,6 +41,13 @@ class AlertChannel(SpecModel):
         return self
 
 
+class RunDeadline(SpecModel):
+    """Alert when a run is still going this long after it was queued (Airflow's deadline alerts)."""
+
+    seconds: int = Field(ge=1, le=30 * 86_400, description="how long a run may take before the alert is sent")
+    channels: tuple[AlertChannel, ...] = Field(min_length=1, description="where the alert goes")
+
+
 class Notifications(SpecModel):
     """Alerts for a pipeline (every node) or one node (its non-empty events replace the pipeline's)."""
 
@@ -48,5 +55,8 @@ class Notifications(SpecModel):
     on_retry: tuple[AlertChannel, ...] = Field((), description="a node failed and will be retried")
     on_success: tuple[AlertChannel, ...] = Field(
         (), description="pipeline: the run succeeded; node: the node succeeded"
+    )
+    on_run_longer_than: RunDeadline | None = Field(
+        None, description="pipeline only: a run still going after `seconds` alerts `channels` (it is not stopped)"
     )
     language: Language = Field("en", description="message language: en or zh (中文)")

@@ -24,6 +24,7 @@ from jimu.validate.rules_nodes import (
     check_outdated_components,
     check_pipeline_id,
 )
+from jimu.validate.rules_notifications import check_run_deadline_is_the_pipelines
 from jimu.validate.rules_params import check_node_params, check_param_size, check_pipeline_params
 from jimu.validate.rules_pod import check_pod_fields
 from jimu.validate.rules_schedule import check_schedule
@@ -44,6 +45,7 @@ RULES = (
     check_param_size,
     check_schedule,
     check_failure_handling,
+    check_run_deadline_is_the_pipelines,
     check_sql,
     check_python_code,
     check_export_paths,

@@ -48,3 +48,16 @@ def test_run_success_has_no_node_error_or_link_without_a_base_url():
 def test_error_tail_keeps_the_last_lines():
     error = "\n".join(f"line {i}" for i in range(100)) + "\n\n"
     assert error_tail(error, 3) == "line 97\nline 98\nline 99"
+
+
+def test_a_run_deadline_names_the_run_and_how_long_it_may_take():
+    alert = Alert(event="deadline", pipeline="daily_sales", dag_id="daily_sales", run_id="scheduled__1",
+                  airflow_url="https://airflow.example.com", overdue_seconds=5400)
+    assert alert_text(alert, "en") == (
+        "[Jimu] Pipeline 'daily_sales' is running longer than it should\n\nPipeline: daily_sales\n"
+        "Run: scheduled__1\nStill running after 5400 s\n"
+        "Airflow: https://airflow.example.com/dags/daily_sales/runs/scheduled__1\n"
+    )
+    assert alert_text(alert, "zh").splitlines()[:5] == [
+        "[Jimu] 流水线 'daily_sales' 运行超时", "", "流水线：daily_sales", "运行：scheduled__1", "已运行超过 5400 秒",
+    ]

@@ -7,6 +7,7 @@ and stopping it ends each process it started, by pid: standalone leaves its chil
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -18,6 +19,8 @@ import httpx
 
 from tests.plugins.airflow_server import USERS, free_port, server_env, stop_process_tree
 
+# USERS plus an admin: pools and connections are a platform team's to create (SimpleAuthManager roles).
+REAL_AIRFLOW_USERS = {**USERS, "platform": ("admin", "platform-password")}
 START_TIMEOUT = 240.0
 RUN_TIMEOUT = 300.0
 FINISHED = {"success", "failed"}
@@ -33,7 +36,7 @@ class RealAirflow:
     def client(self, user: str = "editor") -> httpx.Client:
         """An API client logged in as one of USERS (a JWT from POST /auth/token)."""
         token = httpx.post(f"{self.base_url}/auth/token", timeout=60,
-                           json={"username": user, "password": USERS[user][1]}).json()["access_token"]
+                           json={"username": user, "password": REAL_AIRFLOW_USERS[user][1]}).json()["access_token"]
         return httpx.Client(base_url=f"{self.base_url}/api/v2", timeout=60,
                             headers={"Authorization": f"Bearer {token}"})
 
@@ -75,11 +78,20 @@ def wait_for_run(api: httpx.Client, dag_id: str, run_id: str, timeout: float = R
 
 
 @contextmanager
-def running_real_airflow(root: Path, jimu_home: Path):
-    """`airflow standalone` in `root` until the block ends; its tasks use `jimu_home`."""
+def running_real_airflow(root: Path, jimu_home: Path, extra_env: dict[str, str] | None = None):
+    """`airflow standalone` in `root` until the block ends; its tasks use `jimu_home`.
+
+    `extra_env` reaches every Airflow process (e.g. AIRFLOW_CONN_* connections for alerts).
+    """
     env = server_env(root)
+    passwords = root / "passwords.json"
+    passwords.write_text(json.dumps({name: password for name, (_, password) in REAL_AIRFLOW_USERS.items()}))
     port = free_port()
     env.update({
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(
+            f"{name}:{role}" for name, (role, _) in REAL_AIRFLOW_USERS.items()),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+        **(extra_env or {}),
         "JIMU_HOME": str(jimu_home),
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
@@ -102,7 +114,7 @@ def running_real_airflow(root: Path, jimu_home: Path):
         _wait_healthy(airflow)
         yield airflow
     finally:
-        leftovers = stop_process_tree(process)
+        leftovers = _after_kill(stop_process_tree(process))
         if leftovers:
             raise RuntimeError(f"airflow standalone processes still alive after SIGKILL: {leftovers}")
 
@@ -121,3 +133,20 @@ def _wait_healthy(airflow: RealAirflow) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"airflow standalone not healthy after {START_TIMEOUT:.0f} s:\n{airflow.log_tail()}")
         time.sleep(1)
+
+
+def _after_kill(pids: set[int], timeout: float = 10.0) -> set[int]:
+    """The pids still alive after up to `timeout`: on a loaded machine a SIGKILLed process takes a moment to go."""
+    deadline = time.monotonic() + timeout
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.2)
+        pids = {pid for pid in pids if _alive(pid)}
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
