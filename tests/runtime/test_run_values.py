@@ -9,7 +9,7 @@ import pytest
 
 from jimu.runtime.context import ComponentContext
 from jimu.runtime.run_values import (
-    RUN_VALUE_NAMES,
+    RUN_REF_NAMES,
     fill_placeholders,
     make_run_values,
     placeholder_problems,
@@ -26,7 +26,7 @@ RENDERED = json.dumps({
 
 def test_rendered_values_gain_ds_and_ds_nodash_from_the_logical_date():
     values = run_values_from_json(RENDERED)
-    assert tuple(values) == RUN_VALUE_NAMES
+    assert tuple(values) == RUN_REF_NAMES and values["triggering_asset_events"] == []
     assert values["ds"] == "2026-11-29" and values["ds_nodash"] == "20261129"  # the UTC day, as Airflow's ds
     assert values["run_type"] == "scheduled" and values["try_number"] == 3
 
