@@ -45,7 +45,8 @@ class AssetCondition(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _exactly_one_key(cls, data: Any) -> Any:
-        if isinstance(data, dict) and sum(key in data for key in CONDITION_KEYS) != 1:
+        # A key set to null counts as absent: {"asset": null} waits for nothing.
+        if isinstance(data, dict) and sum(data.get(key) is not None for key in CONDITION_KEYS) != 1:
             raise PydanticCustomError(
                 "asset_condition",
                 "an asset condition is one of {\"asset\": name}, {\"any\": [...]} or {\"all\": [...]}",

@@ -28,7 +28,8 @@ export default function SettingsForm({ settings }: { settings: PipelineDocument 
         "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
         id: { "ui:readonly": true },
         description: { "ui:widget": "textarea" },
-        schedule: { "ui:field": "schedule" },
+        // A cron text or an asset condition (anyOf in the schema): the schedule field edits both.
+        schedule: { "ui:field": "schedule", "ui:fieldReplacesAnyOrOneOf": true },
         params: { "ui:field": "pipelineParams" },
       }),
     [schema, title],
