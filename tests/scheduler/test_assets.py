@@ -41,14 +41,18 @@ def test_an_etl_run_updates_its_asset_and_triggers_the_retraining(real_airflow):
         api.patch(f"/dags/{RETRAINING}", json={"is_paused": False}).raise_for_status()
         etl_run_id = trigger(api, ETL, "2026-11-29T00:00:00Z")
         assert wait_for_run(api, ETL, etl_run_id)["state"] == "success"
-        events = api.get("/assets/events", params={"source_dag_id": ETL}).json()["asset_events"]
-
         retraining = first_asset_triggered_run(api, RETRAINING)
         run = wait_for_run(api, RETRAINING, retraining["dag_run_id"])
+        # Asked only now: Airflow 3.3.2 answers 500 while a run the event created has not started
+        # (apache/airflow#71360; its fix, #71379, is not in the 3.3.2 installed here).
+        answer = api.get("/assets/events", params={"source_dag_id": ETL})
+        assert answer.status_code == 200, answer.text
+        events = answer.json()["asset_events"]
 
     assert [(e["uri"], e["source_run_id"], e["source_task_id"]) for e in events] == [
         (ASSET_URI, etl_run_id, "aggregate")
     ]
+    assert [r["run_id"] for r in events[0]["created_dagruns"]] == [retraining["dag_run_id"]]
     assert run == {"state": "success", "tasks": {"seen": "success"}}
     uri = port_uri(storage.default_storage_base(), "asset_retraining", retraining["dag_run_id"], "seen", "table")
     seen = storage.read_table(uri).to_pylist()

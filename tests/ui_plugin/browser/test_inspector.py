@@ -257,7 +257,12 @@ def test_an_asset_schedule_and_an_output_asset_round_trip(editor, saved, editor_
 
     editor.canvas.node("write").click()
     editor.inspector.wait_for("write")
+    editor.inspector.mark_output_asset("table", "Orders By Region")
+    problem = editor.inspector.field("assets.table").get_by_test_id("field-problems")
+    expect(problem).to_contain_text("is no asset name")  # the validator's word, under the output's row
+    editor.shot("output-asset-problem")
     editor.inspector.mark_output_asset("table", "orders_by_region")
+    expect(problem).to_be_hidden()
     editor.shot("output-asset")
     editor.top_bar.save_with_keyboard()
     stored = saved_file(editor_workspace)

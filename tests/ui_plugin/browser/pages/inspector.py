@@ -60,7 +60,7 @@ class Inspector:
 
     def mark_output_asset(self, port: str, name: str) -> None:
         """Mark an output of the node an asset and name it."""
-        self.root.get_by_test_id(f"output-asset-{port}").check()
+        self.root.get_by_test_id(f"output-asset-{port}").check()  # already checked: no change
         self.root.get_by_test_id(f"output-asset-name-{port}").fill(name)
 
 

@@ -3,6 +3,8 @@
 // validator's problem about them has a place to sit.
 import type { FieldProps } from "@rjsf/utils";
 import { useTranslation } from "react-i18next";
+import { fieldOf } from "../validation";
+import { ProblemNotes } from "./ProblemNotes";
 import type { FormContext } from "./SchemaForm";
 
 export interface OutputAssetsContext extends FormContext {
@@ -32,7 +34,7 @@ export function OutputAssetsField({ formData, onChange, fieldPathId, registry }:
       {ports.map((port) => {
         const marked = port in assets;
         return (
-          <div className="output-asset" key={port} data-port={port}>
+          <div className="output-asset" key={port} data-port={port} data-field={`assets.${port}`}>
             <label>
               <input
                 type="checkbox"
@@ -54,6 +56,7 @@ export function OutputAssetsField({ formData, onChange, fieldPathId, registry }:
                 onChange={(event) => set({ ...assets, [port]: event.target.value.trim() })}
               />
             )}
+            <ProblemNotes problems={context.problems.filter((p) => fieldOf(p) === `assets.${port}`)} />
           </div>
         );
       })}
