@@ -5,7 +5,7 @@
    and 100 events, through Airflow's own template environment, then run_values_from_json.
    Baseline: RUN_VALUES_TEMPLATE (what every other DAG renders) and its parse, in the same run.
 2. Validating and compiling: the golden asset spec (asset-expression schedule, an output asset).
-   Baseline: the same spec with a cron schedule and no assets.
+   Baseline: the same spec with a cron schedule and no output asset (nodes and params alike).
 Goals: a task's run values in under 20 ms with 100 events; validate + compile within 1.2x of the baseline.
 """
 
@@ -21,6 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import REPO, Row, interleaved, isolated_home, machine_summary, median, parse_args, print_table
 
+# Each timed sample repeats the work this often (per-call times are reported): on a shared machine a
+# single sub-millisecond call is mostly scheduler noise.
+CALLS_PER_SAMPLE = 20
 RENDER_GOAL_SECONDS = 0.02  # a task start under Airflow takes about a second
 COMPILE_GOAL_RATIO = 1.2
 
@@ -57,7 +60,8 @@ def render_case(template: str, events: list):
     }
 
     def run():
-        values = run_values_from_json(compiled.render(**context))
+        for _ in range(CALLS_PER_SAMPLE):
+            values = run_values_from_json(compiled.render(**context))
         assert len(values["triggering_asset_events"]) == (len(events) if "consumed" in template else 0)
     return run
 
@@ -67,17 +71,18 @@ def compile_case(raw: dict, catalog, profile):
     from jimu.validate import validate_pipeline
 
     def run():
-        report = validate_pipeline(raw, catalog)
+        for _ in range(CALLS_PER_SAMPLE):
+            report = validate_pipeline(raw, catalog)
+            compile_pipeline(report.spec, catalog, profile, "bench")
         assert report.ok, report.issues
-        compile_pipeline(report.spec, catalog, profile, "bench")
     return run
 
 
 def main() -> int:
     args = parse_args(__doc__.splitlines()[0])
     home = isolated_home("assets", keep=args.keep)
-    repeat = args.repeat or (5 if args.quick else 40)
-    print(f"bench_assets: {machine_summary()}; {repeat} timed runs each; home {home}")
+    repeat = args.repeat or (5 if args.quick else 30)
+    print(f"bench_assets: {machine_summary()}; {repeat} timed samples of {CALLS_PER_SAMPLE} calls each; home {home}")
 
     from jimu.catalog import ComponentCatalog
     from jimu.compile import load_profile
@@ -92,12 +97,14 @@ def main() -> int:
 
     catalog, profile = ComponentCatalog.from_dirs(), load_profile("kubernetes")
     assets = json.loads((REPO / "tests" / "golden" / "assets.json").read_text(encoding="utf-8"))
+    # Same nodes and params (the $run of the events included): only the asset schedule and outlets differ.
     cron = {**assets, "schedule": "@daily", "nodes": [{k: v for k, v in n.items() if k != "assets"}
                                                       for n in assets["nodes"]]}
-    cron["nodes"][0]["params"] = {**cron["nodes"][0]["params"], "args": {"events": {"$run": "run_id"}}}
     compiled = interleaved({"asset spec": compile_case(assets, catalog, profile),
                             "cron spec": compile_case(cron, catalog, profile)}, repeat, warmup=2)
 
+    render = {name: [t / CALLS_PER_SAMPLE for t in values] for name, values in render.items()}
+    compiled = {name: [t / CALLS_PER_SAMPLE for t in values] for name, values in compiled.items()}
     for name, values in {**render, **compiled}.items():
         print(f"   {name:<28} {median(values) * 1e3:8.3f} ms  (min {min(values) * 1e3:.3f} ms, n={len(values)})")
     plain = median(render["plain template"])
