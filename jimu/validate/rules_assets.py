@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jimu.errors import Issue
+from jimu.refs import RUN_REF_KEY, iter_param_references
+from jimu.runtime.run_values import ASSET_EVENTS
 from jimu.spec.assets import ASSET_NAME
 from jimu.spec.strict_json import path_key
 from jimu.validate.context import RuleContext
@@ -78,6 +80,21 @@ def check_node_assets(ctx: RuleContext) -> Iterator[Issue]:
             problem = asset_name_problem(name)
             if problem:
                 yield Issue("bad-asset-name", path, f"output {port!r}: {problem}", _name_hint(name), node.id)
+
+
+def check_asset_events_use(ctx: RuleContext) -> Iterator[Issue]:
+    """A warning: only runs of an asset-scheduled pipeline have triggering asset events."""
+    if ctx.spec.asset_schedule is not None:
+        return
+    for i, node in enumerate(ctx.spec.nodes):
+        for ref_path, name in iter_param_references(node.params, "", RUN_REF_KEY):
+            if name == ASSET_EVENTS:
+                yield Issue(
+                    "asset-events-never-set", f"{ctx.node_path(i, 'params')}.{ref_path}",
+                    f"{ASSET_EVENTS} is always an empty list here: the pipeline is not scheduled on assets",
+                    "schedule the pipeline on assets ({\"asset\": name}), or remove the reference",
+                    node.id, severity="warning",
+                )
 
 
 def _name_hint(name: str) -> str:
