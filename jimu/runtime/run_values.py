@@ -3,7 +3,8 @@
 The compiled DAG hands each task RUN_VALUES_TEMPLATE, a Jinja expression Jimu writes itself
 (never user text). Airflow renders it to JSON, in a pod's arguments and in the local operator
 alike; `run_values_from_json` turns that JSON into the values a node sees as `ctx.run`, binds
-in SQL as `:ds`, and takes in params as `{"$run": "ds"}`.
+in SQL as `:ds`, and takes in params as `{"$run": "ds"}`. Asset-scheduled DAGs hand their tasks
+ASSET_RUN_VALUES_TEMPLATE instead: the same values plus the asset events that triggered the run.
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ def make_run_values(
     """Frozen run values; dates are ISO 8601 strings (None when the run has no logical date).
 
     `triggering_asset_events`: the asset events that started an asset-triggered run (name, uri,
-    timestamp, source_dag_id, source_run_id, extra), empty for every other run. It is read in
-    Python (`ctx.run["triggering_asset_events"]`); a list binds in no SQL and fills no path.
+    timestamp, source_dag_id, source_run_id, extra), empty for every other run. Components read it
+    as `ctx.run["triggering_asset_events"]`, params take it as `{"$run": "triggering_asset_events"}`;
+    a list binds in no SQL and fills no path.
     """
     day = datetime.fromisoformat(logical_date).date() if logical_date else None
     values = {
