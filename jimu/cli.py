@@ -77,7 +77,11 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="default: the repository's dags/")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a DAG file is stale")
 
-    p = sub.add_parser("run", help="run a pipeline end to end on this machine (local Airflow)")
+    p = sub.add_parser(
+        "run", help="run a pipeline end to end on this machine (local Airflow)",
+        description="Run a pipeline once, now, as a manual run on this machine's Airflow; a pipeline scheduled "
+        "on assets runs without waiting for them, and its nodes see no triggering asset events.",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="pipeline param; VALUE is JSON or text")
     p.add_argument("--verbose", action="store_true", help="show Airflow's own log output")

@@ -7,6 +7,7 @@ from jimu.compile.plan import plan_pipeline
 from jimu.compile.profile import DeploymentProfile, load_profile
 from jimu.compile.pysource import INDENT
 from jimu.compile.render_alerts import deadline_imports, uses_alerts
+from jimu.compile.render_assets import uses_assets
 from jimu.compile.render_dag import (
     render_dag_open,
     render_dependencies,
@@ -36,6 +37,8 @@ def compile_pipeline(
     if uses_alerts(spec):
         names.add("JimuAlert")
     names |= deadline_imports(spec)
+    if uses_assets(spec):
+        names.add("Asset")
     tasks = []
     for item in nodes:
         text, needed = render_task(item, spec, profile)

@@ -23,6 +23,8 @@ DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 IMAGE_PREFIX = r"^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9._/-]*$"
 # Starts with a separator pipeline ids cannot contain ('.'), or '_'/'-'; dag ids allow [A-Za-z0-9_.-].
+# The host part of asset URIs (jimu://<warehouse>/<name>): a DNS-like name, no user info or port.
+WAREHOUSE = r"^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$"
 DAG_ID_SUFFIX = r"^([._-][a-z0-9]([a-z0-9_.-]{0,30}[a-z0-9])?)?$"
 
 
@@ -48,6 +50,12 @@ class DeploymentProfile(SpecModel):
         pattern=DAG_ID_SUFFIX,
         description="appended to the pipeline id to form the dag_id, so one pipeline compiled with two "
         "profiles can share a dags folder; the local profile uses '.local'",
+    )
+    warehouse: str = Field(
+        "warehouse",
+        pattern=WAREHOUSE,
+        description="names the store node outputs declared assets live in: their URIs are "
+        "jimu://<warehouse>/<asset name>; profiles that share an Airflow and a store share it",
     )
     airflow_url: str | None = Field(
         None,

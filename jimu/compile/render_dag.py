@@ -8,6 +8,7 @@ from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, comment_text, is_plain_name, py_literal
 from jimu.compile.render_alerts import render_dag_alert_kwargs, render_deadline_kwargs, task_alert_kwargs
+from jimu.compile.render_assets import render_asset_condition
 from jimu.compile.render_failure_handling import render_default_args, render_timedelta
 from jimu.spec import PipelineSpec
 
@@ -16,6 +17,7 @@ DEFAULT_START_DATE = datetime.date(2025, 1, 1)
 IMPORT_LINES = {
     "datetime": "import datetime",
     "DAG": "from airflow.sdk import DAG",
+    "Asset": "from airflow.sdk import Asset",
     "Param": "from airflow.sdk import Param",
     "literal": "from airflow.sdk import literal",
     "JimuPodOperator": "from jimu.operators.pod import JimuPodOperator",
@@ -97,6 +99,13 @@ def render_home(profile: DeploymentProfile) -> str:
     )
 
 
+def render_schedule(spec: PipelineSpec, profile: DeploymentProfile) -> str:
+    """A cron text or preset as a literal; an asset condition as an Asset expression."""
+    if spec.asset_schedule is not None:
+        return render_asset_condition(spec.asset_schedule, profile)
+    return py_literal(spec.schedule)
+
+
 def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
     start = spec.start_date or DEFAULT_START_DATE
     alerts = task_alert_kwargs(spec.notifications, spec.id, profile, 2, for_node=False)
@@ -104,7 +113,7 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
         ("dag_id", py_literal(profile.dag_id(spec.id))),
         ("dag_display_name", py_literal(spec.title or spec.id, 1)),
         ("description", py_literal(spec.description or None, 1)),
-        ("schedule", py_literal(spec.schedule)),
+        ("schedule", render_schedule(spec, profile)),
         (
             "start_date",
             f"datetime.datetime({start.year}, {start.month}, {start.day}, tzinfo=datetime.UTC)",

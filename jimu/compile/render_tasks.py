@@ -9,15 +9,16 @@ from jimu.compile.plan import PlannedNode
 from jimu.compile.profile import DeploymentProfile
 from jimu.compile.pysource import INDENT, call, py_literal
 from jimu.compile.render_alerts import task_alert_kwargs
+from jimu.compile.render_assets import render_outlets
 from jimu.compile.render_failure_handling import node_setting_kwargs
 from jimu.runtime.entry import POD_COMPONENT_DIR
 from jimu.runtime.exit_codes import FATAL_EXIT_CODE, SKIP_EXIT_CODE
 from jimu.runtime.invocation import static_invocation
-from jimu.runtime.run_values import RUN_VALUES_TEMPLATE
+from jimu.runtime.run_values import run_values_template
 from jimu.spec import PipelineSpec
 
 ENTRY_COMMAND = ["python", "-m", "jimu.runtime.entry"]
-# Airflow renders these Jinja expressions (and RUN_VALUES_TEMPLATE); everything user-written is wrapped in literal().
+# Airflow renders these Jinja expressions (and the run values template); everything user-written is wrapped in literal().
 RUN_ID_TEMPLATE = "{{ run_id }}"
 PARAMS_TEMPLATE = "{{ dict(params) | tojson }}"
 
@@ -45,13 +46,14 @@ def common_kwargs(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProf
     kwargs += node_setting_kwargs(node)
     if node.trigger_rule != "all_success":
         kwargs.append(("trigger_rule", py_literal(node.trigger_rule)))
+    kwargs += render_outlets(node, profile)
     return kwargs + task_alert_kwargs(node.notifications, spec.id, profile, 2, for_node=True)
 
 
 def render_local_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentProfile) -> tuple[str, set[str]]:
     kwargs = common_kwargs(item, spec, profile)
     kwargs.append(("invocation", py_literal(node_invocation(item, spec, profile), 2)))
-    kwargs.append(("run_values", py_literal(RUN_VALUES_TEMPLATE, 2)))
+    kwargs.append(("run_values", py_literal(run_values_template(spec.asset_schedule is not None), 2)))
     kwargs += [("jimu_home", "JIMU_HOME"), ("catalog", "JIMU_CATALOG")]
     source = call("JimuComponentOperator", [], kwargs, 1)
     return f"{INDENT}{item.node.id} = {source}\n", {"JimuComponentOperator"}
@@ -101,7 +103,7 @@ def render_pod_task(item: PlannedNode, spec: PipelineSpec, profile: DeploymentPr
         f'{INDENT * 3}"--params",\n'
         f"{INDENT * 3}{py_literal(PARAMS_TEMPLATE)},\n"
         f'{INDENT * 3}"--run-values",\n'
-        f"{INDENT * 3}{py_literal(RUN_VALUES_TEMPLATE, 3)},\n"
+        f"{INDENT * 3}{py_literal(run_values_template(spec.asset_schedule is not None), 3)},\n"
         f"{INDENT * 2}]"
     )
     labels = {**profile.labels, "app.kubernetes.io/managed-by": "jimu", "jimu.dev/pipeline": spec.id, "jimu.dev/node": item.node.id}

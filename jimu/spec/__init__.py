@@ -1,6 +1,7 @@
 """The pipeline and component specs: immutable pydantic models with exported JSON Schemas."""
 
 from jimu.refs import ComponentRef, PortRef, param_reference
+from jimu.spec.assets import AssetCondition
 from jimu.spec.component import ComponentSpec, PortSpec, RuntimeSpec
 from jimu.spec.pipeline import (
     Defaults,
@@ -12,6 +13,7 @@ from jimu.spec.pipeline import (
 )
 
 __all__ = [
+    "AssetCondition",
     "ComponentRef",
     "ComponentSpec",
     "Defaults",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, WrapValidator
 
 from jimu.refs import POOL_NAME, QUEUE_NAME
+from jimu.spec.assets import AssetCondition, parse_schedule
 from jimu.spec.base import SpecModel
 from jimu.spec.notifications import Notifications
 
@@ -116,6 +117,10 @@ class NodeSpec(SpecModel):
     queue: str | None = Field(None, **_editor_pattern(QUEUE_NAME.json_schema_pattern, QUEUE_DESCRIPTION))
     trigger_rule: TriggerRule = "all_success"
     notifications: Notifications | None = Field(None, description="this node's alerts; replace the pipeline's per event")
+    assets: dict[str, str] = Field(
+        default_factory=dict,
+        description='output port -> asset name, e.g. {"table": "sales_daily"}: updated when this node succeeds',
+    )
 
     def effective(self, setting: str, defaults: Defaults) -> Any:
         """This node's value of a failure-handling setting, else the pipeline default."""
@@ -158,7 +163,11 @@ class PipelineSpec(SpecModel):
         default_factory=dict,
         description="pipeline params, each a JSON Schema with a default; the trigger form",
     )
-    schedule: str | None = Field(None, description="cron expression, @daily-style preset or null")
+    schedule: Annotated[str | AssetCondition | None, WrapValidator(parse_schedule)] = Field(
+        None,
+        description='cron expression, @daily-style preset, asset condition ({"asset": name}, {"any": [...]}, '
+        '{"all": [...]}) or null',
+    )
     start_date: datetime.date | None = None
     catchup: bool = False
     max_active_runs: int | None = Field(
@@ -176,6 +185,16 @@ class PipelineSpec(SpecModel):
     edges: tuple[EdgeSpec, ...] = ()
     editor: EditorLayout | None = None
 
+    @property
+    def asset_schedule(self) -> AssetCondition | None:
+        """The schedule when it is an asset condition (the pipeline runs when its assets update)."""
+        return self.schedule if isinstance(self.schedule, AssetCondition) else None
+
+    @property
+    def cron_schedule(self) -> str | None:
+        """The schedule when it is a cron expression or preset."""
+        return self.schedule if isinstance(self.schedule, str) else None
+
     def node(self, node_id: str) -> NodeSpec | None:
         return next((n for n in self.nodes if n.id == node_id), None)
 
@@ -187,6 +206,7 @@ class PipelineSpec(SpecModel):
             data.pop("template", None)  # specs not made from a template keep their hash
         for node in data["nodes"]:
             _drop_unset_notifications(node)
+            _drop_empty_assets(node)
         data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
         data["edges"] = sorted(data["edges"], key=lambda e: (e["to"], e["from"]))
         return data
@@ -201,3 +221,9 @@ def _drop_unset_notifications(data: dict[str, Any]) -> None:
     # Specs without alerts keep the hash they had before alerts existed.
     if data.get("notifications") is None:
         data.pop("notifications", None)
+
+
+def _drop_empty_assets(node: dict[str, Any]) -> None:
+    # Nodes without assets keep the hash they had before assets existed.
+    if not node.get("assets"):
+        node.pop("assets", None)

@@ -14,6 +14,8 @@ _HINTS = {
     "missing": "add this key",
     "string_pattern_mismatch": "use a value of the documented form",
     "literal_error": "use one of the allowed values",
+    "asset_condition": 'write {"asset": "sales_daily"}, {"any": [...]} or {"all": [...]} (one key each)',
+    "schedule_type": "write a cron text such as '0 6 * * *', a preset such as '@daily', an asset condition, or null",
 }
 # Bounds and sizes: the hint says the limit (pydantic puts it in the error's ctx).
 _BOUND_HINTS = {

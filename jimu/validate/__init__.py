@@ -16,6 +16,7 @@ from jimu.spec.strict_json import JsonTextError, parse_json_text
 from jimu.validate.context import RuleContext
 from jimu.validate.document import best_effort_spec, check_text, under
 from jimu.validate.rules_airflow import check_airflow_limits
+from jimu.validate.rules_assets import check_asset_events_use, check_asset_schedule, check_node_assets
 from jimu.validate.rules_failure_handling import check_failure_handling
 from jimu.validate.rules_graph import check_cycles, check_edges, check_inputs
 from jimu.validate.rules_nodes import (
@@ -44,6 +45,9 @@ RULES = (
     check_node_params,
     check_param_size,
     check_schedule,
+    check_asset_schedule,
+    check_node_assets,
+    check_asset_events_use,
     check_failure_handling,
     check_run_deadline_is_the_pipelines,
     check_sql,

@@ -14,7 +14,7 @@ from referencing.exceptions import Unresolvable
 
 from jimu.errors import Issue
 from jimu.refs import IDENTIFIER, RUN_REF_KEY, iter_param_references, substitute_param_references
-from jimu.runtime.run_values import EXAMPLE_RUN_VALUES, RUN_VALUE_NAMES
+from jimu.runtime.run_values import EXAMPLE_RUN_VALUES, RUN_REF_NAMES
 from jimu.validate.context import RuleContext
 
 # Deeper values are no real configuration, and would overflow the recursive walkers
@@ -169,12 +169,12 @@ def node_param_issues(
                 node_id,
             )
         for ref_path, ref in iter_param_references(value, key, RUN_REF_KEY):
-            if ref not in RUN_VALUE_NAMES:
+            if ref not in RUN_REF_NAMES:
                 unresolved = True
                 yield Issue(
                     "unknown-run-value", f"{params_path}.{ref_path}",
                     f"refers to run value {ref!r}, which does not exist",
-                    f"use one of: {', '.join(RUN_VALUE_NAMES)}", node_id,
+                    f"use one of: {', '.join(RUN_REF_NAMES)}", node_id,
                 )
         if not unresolved:  # an unknown reference is reported once, not also as a bad value
             values[key] = substitute_param_references(

@@ -24,7 +24,10 @@ CONTINUOUS = "@continuous"
 
 
 def check_schedule(ctx: RuleContext) -> Iterator[Issue]:
-    problem = schedule_problem(ctx.spec.schedule, ctx.spec.max_active_runs)
+    """Cron and preset schedules; asset schedules are checked by rules_assets."""
+    if ctx.spec.asset_schedule is not None:
+        return
+    problem = schedule_problem(ctx.spec.cron_schedule, ctx.spec.max_active_runs)
     if problem is not None:
         yield problem
     if ctx.spec.catchup and ctx.spec.start_date is None:

@@ -14,7 +14,7 @@ from sqlglot.tokens import TokenType
 
 from jimu.errors import Issue
 from jimu.refs import param_reference
-from jimu.runtime.run_values import RUN_VALUE_NAMES
+from jimu.runtime.run_values import RUN_VALUE_NAMES, not_bindable
 from jimu.validate.context import RuleContext
 
 DEFAULT_DIALECT = "duckdb"
@@ -291,7 +291,12 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _check_names(ctx, node_id, path, found: QueryAnalysis, allowed_tables) -> Iterator[Issue]:
     for name in sorted(found.params):
-        if name == "" or (name not in ctx.spec.params and name not in RUN_VALUE_NAMES):
+        if name not in ctx.spec.params and not_bindable(name):
+            yield Issue(
+                "run-value-not-bindable", path, f"SQL uses :{name}, but {not_bindable(name)}",
+                "bind one value instead, e.g. :ds or :run_id", node_id,
+            )
+        elif name == "" or (name not in ctx.spec.params and name not in RUN_VALUE_NAMES):
             yield Issue(
                 "unknown-pipeline-param", path,
                 f"SQL uses parameter {':' + name if name else '?'} but the pipeline has no such param "

@@ -134,12 +134,17 @@ def load_dagbag(path: Path):
     return DagBag(dag_folder=str(path))
 
 
-def run_context(run_id: str, params, logical_date=LOGICAL_DATE) -> dict:
-    """The context Airflow renders a task's templates with: run id, params, dag_run and ti."""
+def run_context(run_id: str, params, logical_date=LOGICAL_DATE, asset_events=(), run_type=None) -> dict:
+    """The context Airflow renders a task's templates with: run id, params, dag_run and ti.
+
+    `asset_events`: the run's consumed_asset_events (Airflow's AssetEventDagRunReference), empty
+    unless the run was asset-triggered.
+    """
     from airflow.utils.types import DagRunType
 
     dag_run = SimpleNamespace(
         logical_date=logical_date, data_interval_start=INTERVAL[0] if logical_date else None,
-        data_interval_end=INTERVAL[1] if logical_date else None, run_type=DagRunType.SCHEDULED,
+        data_interval_end=INTERVAL[1] if logical_date else None, run_type=run_type or DagRunType.SCHEDULED,
+        consumed_asset_events=list(asset_events),
     )
     return {"run_id": run_id, "params": params, "dag_run": dag_run, "ti": SimpleNamespace(try_number=2)}

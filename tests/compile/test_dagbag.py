@@ -39,6 +39,26 @@ AIRFLOW_POOL, AIRFLOW_QUEUE = "default_pool", "default"
 AIRFLOW_MAX_ACTIVE = 16
 
 
+def airflow_asset(name: str):
+    """An Asset as the docs write one; the golden profiles keep the default warehouse."""
+    from airflow.sdk import Asset
+
+    return Asset(name=name, uri=f"jimu://warehouse/{name}")
+
+
+def airflow_schedule(schedule):
+    """A spec's schedule as Airflow holds it: text as is, an asset condition as AssetAny/AssetAll."""
+    from airflow.sdk.definitions.asset import AssetAll, AssetAny
+
+    if not isinstance(schedule, dict):
+        return schedule
+    if "asset" in schedule:
+        return airflow_asset(schedule["asset"])
+    key = "any" if "any" in schedule else "all"
+    parts = [airflow_schedule(part) for part in schedule[key]]
+    return parts[0] if len(parts) == 1 else (AssetAny if key == "any" else AssetAll)(*parts)
+
+
 def loaded_dag(path: Path):
     bag = load_dagbag(path)
     assert bag.import_errors == {}, f"{file_id(path)} does not import: {bag.import_errors}"
@@ -94,6 +114,8 @@ def test_task_settings_follow_the_spec(path):
         assert task.queue == (setting["queue"] or AIRFLOW_QUEUE), node["id"]
         assert task.trigger_rule == node.get("trigger_rule", "all_success"), node["id"]
         assert task.task_display_name == (node.get("title") or node["id"]), node["id"]
+        assets = node.get("assets", {})
+        assert task.outlets == [airflow_asset(assets[port]) for port in sorted(assets)], node["id"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=file_id)
@@ -106,7 +128,7 @@ def test_dag_settings_follow_the_spec(path):
     assert dag.max_active_runs == raw.get("max_active_runs", AIRFLOW_MAX_ACTIVE)
     assert dag.max_active_tasks == raw.get("max_active_tasks", AIRFLOW_MAX_ACTIVE)
     assert dag.dagrun_timeout == seconds(raw.get("dagrun_timeout_seconds"))
-    assert dag.schedule == raw.get("schedule")
+    assert dag.schedule == airflow_schedule(raw.get("schedule"))
     assert set(dag.tags) == {"jimu", *raw.get("tags", [])}
     assert dag.description == (raw.get("description") or None)
     assert dag.dag_display_name == (raw.get("title") or raw["id"])

@@ -7,6 +7,7 @@ pod request (dry run, no cluster): image, command, arguments, env, resources and
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import re
 from pathlib import Path
@@ -49,13 +50,14 @@ def dag_of(path: Path):
     return dag
 
 
-def render_pod(dag, task_id: str, run_id: str = RUN_ID, logical_date=LOGICAL_DATE, **param_values):
+def render_pod(dag, task_id: str, run_id: str = RUN_ID, logical_date=LOGICAL_DATE, asset_events=(), run_type=None,
+               **param_values):
     """The pod a run would create: templates rendered as Airflow does, then the dry-run pod."""
     task = copy.deepcopy(dag.get_task(task_id))  # rendering changes the task; keep the cached one clean
     params = copy.deepcopy(dag.params)
     for name, value in param_values.items():
         params[name] = value  # validated against the param's schema, as the trigger form does
-    context = run_context(run_id, params, logical_date)
+    context = run_context(run_id, params, logical_date, asset_events, run_type)
     task.render_template_fields(context, jinja_env=dag.get_template_env())
     return task, task.build_pod_request_obj(dry_run=True)
 
@@ -65,9 +67,12 @@ def run_params(dag, **overrides) -> dict:
 
 
 def substitute(value, params: dict):
-    """`{"$param": name}` replaced by the run's value, written independently of jimu.spec.refs."""
+    """`{"$param": name}` replaced by the run's value, `{"$run": name}` by a manual run's (no logical
+    date, no asset events), written independently of jimu.spec.refs."""
     if isinstance(value, dict) and set(value) == {"$param"}:
         return params.get(value["$param"], value)
+    if isinstance(value, dict) and set(value) == {"$run"}:
+        return {"run_id": RUN_ID, "run_type": "manual", "triggering_asset_events": []}.get(value["$run"])
     if isinstance(value, dict):
         return {key: substitute(item, params) for key, item in value.items()}
     if isinstance(value, list):
@@ -109,10 +114,12 @@ def test_pods_follow_spec_and_profile(path):
         assert invocation == expected_invocation(raw, node, profile.storage_base), where
         assert args["--run-id"] == RUN_ID, where
         assert json.loads(args["--params"]) == params, where
+        # Asset-scheduled pipelines also render the run's (here: no) asset events, one list per field.
+        no_events = {field: [] for field in ("name", "uri", "timestamp", "source_dag_id", "source_run_id", "extra")}
         assert json.loads(args["--run-values"]) == {
             "logical_date": "2025-06-01T12:30:00+00:00", "data_interval_start": "2025-05-31T00:00:00+00:00",
             "data_interval_end": "2025-06-01T00:00:00+00:00", "run_id": RUN_ID, "run_type": "scheduled",
-            "try_number": 2,
+            "try_number": 2, **({"triggering_asset_events": no_events} if isinstance(raw.get("schedule"), dict) else {}),
         }, where
 
         # The runtime accepts what the pod receives, and $param references take the run's values.
@@ -243,7 +250,46 @@ def test_run_values_reach_the_pod_through_the_entry_point():
         "logical_date": "2025-06-01T12:30:00+00:00", "ds": "2025-06-01", "ds_nodash": "20250601",
         "data_interval_start": "2025-05-31T00:00:00+00:00", "data_interval_end": "2025-06-01T00:00:00+00:00",
         "run_id": "scheduled__2025-06-02T00:00:00+00:00", "run_type": "scheduled", "try_number": 2,
+        "triggering_asset_events": [],
     }
+
+
+def test_asset_events_reach_the_pod_through_the_entry_point():
+    """An asset-triggered run: Airflow's own event records, rendered into the pod's arguments, are what
+    ctx.run["triggering_asset_events"] and {"$run": "triggering_asset_events"} see."""
+    from airflow.sdk.api.datamodels._generated import AssetEventDagRunReference
+    from airflow.utils.types import DagRunType
+
+    from jimu.runtime.entry import load_invocation, parse_args
+
+    stamp = datetime.datetime(2026, 11, 29, 0, 5, 7, 123456, tzinfo=datetime.UTC)
+    event = AssetEventDagRunReference.model_validate({
+        "asset": {"name": "sales_daily", "uri": "jimu://warehouse/sales_daily", "extra": {}},
+        "extra": {"rows": 3, "note": "{{ not a template }}"}, "source_task_id": "aggregate",
+        "source_dag_id": "sales_etl", "source_run_id": "manual__2026-11-29T00:00:00+00:00",
+        "source_map_index": -1, "source_aliases": [], "timestamp": stamp,
+    })
+    dag = dag_of(GOLDEN_DIR / "assets.py")
+    _, pod = render_pod(dag, "events", asset_events=[event], run_type=DagRunType.ASSET_TRIGGERED)
+    resolved = load_invocation(parse_args(pod.spec.containers[0].args))
+    expected = [{
+        "name": "sales_daily", "uri": "jimu://warehouse/sales_daily", "timestamp": "2026-11-29T00:05:07.123456+00:00",
+        "source_dag_id": "sales_etl", "source_run_id": "manual__2026-11-29T00:00:00+00:00",
+        "extra": {"rows": 3, "note": "{{ not a template }}"},
+    }]
+    assert resolved["run"]["triggering_asset_events"] == expected
+    assert resolved["run"]["run_type"] == "asset_triggered"
+    assert resolved["params"]["args"] == {"events": expected}
+
+
+def test_other_runs_of_an_asset_scheduled_pipeline_see_no_events():
+    """A manual run of an asset-scheduled DAG consumed no events: an empty list, not a failed render."""
+    from jimu.runtime.entry import load_invocation, parse_args
+
+    dag = dag_of(GOLDEN_DIR / "assets.py")
+    _, pod = render_pod(dag, "events", logical_date=None)
+    resolved = load_invocation(parse_args(pod.spec.containers[0].args))
+    assert resolved["run"]["triggering_asset_events"] == [] and resolved["params"]["args"] == {"events": []}
 
 
 def test_a_run_without_logical_date_renders_empty_dates():

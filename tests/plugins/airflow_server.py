@@ -25,6 +25,7 @@ SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_mana
 USERS = {"editor": ("user", "editor-password"), "viewer": ("viewer", "viewer-password")}
 START_TIMEOUT = 180.0
 STOP_GRACE = 10.0
+KILL_SETTLE_SECONDS = 5.0  # how long a SIGKILLed process may take to disappear from /proc
 
 
 @dataclass
@@ -180,8 +181,12 @@ def stop_process_tree(process: subprocess.Popen, grace: float = STOP_GRACE) -> s
         process.wait(5)
     except subprocess.TimeoutExpired:
         pass
-    time.sleep(0.2)
-    return (members | process_tree(process.pid)) & _live_pids()
+    # A killed process lingers until the kernel has torn it down: on a loaded machine that takes
+    # more than a moment, so the survivors are counted after a few seconds of polling, not at once.
+    deadline = time.monotonic() + KILL_SETTLE_SECONDS
+    while (left := (members | process_tree(process.pid)) & _live_pids()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def _live_pids() -> set[int]:

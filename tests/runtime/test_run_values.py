@@ -9,7 +9,7 @@ import pytest
 
 from jimu.runtime.context import ComponentContext
 from jimu.runtime.run_values import (
-    RUN_VALUE_NAMES,
+    RUN_REF_NAMES,
     fill_placeholders,
     make_run_values,
     placeholder_problems,
@@ -26,7 +26,7 @@ RENDERED = json.dumps({
 
 def test_rendered_values_gain_ds_and_ds_nodash_from_the_logical_date():
     values = run_values_from_json(RENDERED)
-    assert tuple(values) == RUN_VALUE_NAMES
+    assert tuple(values) == RUN_REF_NAMES and values["triggering_asset_events"] == []
     assert values["ds"] == "2026-11-29" and values["ds_nodash"] == "20261129"  # the UTC day, as Airflow's ds
     assert values["run_type"] == "scheduled" and values["try_number"] == 3
 
@@ -74,3 +74,37 @@ def test_placeholder_problems_name_unknown_names_and_stray_braces():
     assert placeholder_problems("sales/{ds}/x.csv") == []
     assert placeholder_problems("sales/{day}/x.csv") == ["{day} names no run value"]
     assert placeholder_problems("sales/{ds/x.csv") == ["has a '{' or '}' that is no {name} placeholder"]
+
+
+def test_asset_events_come_back_one_dict_per_event():
+    """The template renders one list per field (Jinja has no comprehensions); each event is a dict again,
+    its timestamp ISO 8601 whatever str(datetime) gave."""
+    rendered = json.dumps({**json.loads(RENDERED), "triggering_asset_events": {
+        "name": ["a", "b"], "uri": ["jimu://w/a", "jimu://w/b"],
+        "timestamp": ["2026-11-29 00:05:00.5+00:00", "2026-11-29 00:06:00+00:00"],
+        "source_dag_id": ["etl", None], "source_run_id": ["r1", None], "extra": [{"rows": 2}, {}],
+    }})
+    values = run_values_from_json(rendered)
+    assert values["triggering_asset_events"] == [
+        {"name": "a", "uri": "jimu://w/a", "timestamp": "2026-11-29T00:05:00.500000+00:00",
+         "source_dag_id": "etl", "source_run_id": "r1", "extra": {"rows": 2}},
+        {"name": "b", "uri": "jimu://w/b", "timestamp": "2026-11-29T00:06:00+00:00",
+         "source_dag_id": None, "source_run_id": None, "extra": {}},
+    ]
+
+
+def test_asset_events_are_no_sql_bind_and_no_path_placeholder():
+    from jimu.runtime.run_values import not_bindable
+
+    assert not_bindable("ds") is None
+    assert "list" in not_bindable("triggering_asset_events")
+    [problem] = placeholder_problems("out/{triggering_asset_events}.csv")
+    assert "list of events" in problem
+
+
+def test_only_asset_scheduled_dags_render_the_events():
+    from jimu.runtime.run_values import ASSET_RUN_VALUES_TEMPLATE, RUN_VALUES_TEMPLATE, run_values_template
+
+    assert run_values_template(False) == RUN_VALUES_TEMPLATE and "consumed_asset_events" not in RUN_VALUES_TEMPLATE
+    assert run_values_template(True) == ASSET_RUN_VALUES_TEMPLATE
+    assert ASSET_RUN_VALUES_TEMPLATE.startswith(RUN_VALUES_TEMPLATE[:-len("} | tojson }}")])

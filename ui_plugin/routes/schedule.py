@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from croniter import croniter
 from croniter.croniter import CroniterError
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from jimu.spec.assets import AssetCondition
 from jimu.ui_plugin.errors import ApiError, error_responses
 from jimu.validate.rules_schedule import CRON_PRESETS, schedule_problem
 
@@ -16,7 +18,10 @@ MAX_COUNT = 20
 
 
 class NextRunsRequest(BaseModel):
-    schedule: str = Field(max_length=200, description="cron expression or @daily-style preset")
+    # An asset condition is accepted only to be answered in words: it has no run times to list.
+    schedule: Annotated[str, Field(max_length=200)] | AssetCondition = Field(
+        description="cron expression or @daily-style preset; an asset condition is answered with a 422"
+    )
     count: int = Field(5, ge=1, le=MAX_COUNT, description="how many run times")
     after: datetime.datetime | None = Field(None, description="count from this instant (default: now); "
                                                                "without a time zone, UTC")
@@ -42,6 +47,11 @@ def schedule_router() -> APIRouter:
     @router.post("/schedule/next", name="next_run_times", responses=error_responses(400, 422, 500))
     def next_runs(request: NextRunsRequest) -> NextRuns:
         """The next run times of a schedule; 422 with the fix when it is no cron expression or preset."""
+        if isinstance(request.schedule, AssetCondition):
+            raise ApiError(
+                422, "an asset schedule has no run times: the pipeline runs whenever the assets it waits for "
+                "are updated", "ask for run times of cron expressions and presets only",
+            )
         problem = schedule_problem(request.schedule)
         if problem is not None:
             raise ApiError(422, problem.message, problem.hint)

@@ -241,3 +241,61 @@ def test_a_problem_in_a_list_item_sits_by_that_item(editor, saved):
     expect(editor.canvas.node("load").get_by_test_id("node-problems")).to_have_text("1")
     expect(editor.inspector.field("params.column_names.0").get_by_test_id("field-problems")).to_have_count(0)
     editor.shot("list-item-problem")
+
+
+def test_an_asset_schedule_and_an_output_asset_round_trip(editor, saved, editor_workspace, catalog):
+    """Data-aware scheduling in the editor: "when all of these assets update" and a node output marked
+    an asset are saved as the spec writes them, show again after a reload, and never ask for run times."""
+    asked = []
+    editor.page.on("request", lambda r: asked.append(r.url) if "schedule/next" in r.url else None)
+    settings = PipelineSettings(editor.page)
+    settings.set_asset_schedule("all", ["sales_daily", "customers"])
+    assert settings.shown_assets() == ("all", ["sales_daily", "customers"])
+    expect(settings.next_runs).to_be_hidden()
+    expect(settings.schedule_error).to_be_hidden()
+    editor.shot("asset-schedule")
+
+    editor.canvas.node("write").click()
+    editor.inspector.wait_for("write")
+    editor.inspector.mark_output_asset("table", "Orders By Region")
+    problem = editor.inspector.field("assets.table").get_by_test_id("field-problems")
+    expect(problem).to_contain_text("is no asset name")  # the validator's word, under the output's row
+    editor.shot("output-asset-problem")
+    editor.inspector.mark_output_asset("table", "orders_by_region")
+    expect(problem).to_be_hidden()
+    editor.shot("output-asset")
+    editor.top_bar.save_with_keyboard()
+    stored = saved_file(editor_workspace)
+    assert stored["schedule"] == {"all": [{"asset": "sales_daily"}, {"asset": "customers"}]}
+    assert stored["nodes"][2]["assets"] == {"table": "orders_by_region"}
+    assert validate_pipeline_json(json.dumps(stored).encode(), catalog).ok
+    assert asked == []  # an asset schedule has no run times to ask for
+
+    editor.reload()
+    editor.top_bar.open(PIPELINE)
+    editor.canvas.wait_nodes(3)
+    assert settings.shown_assets() == ("all", ["sales_daily", "customers"])
+    settings.assets.get_by_role("button", name="Remove asset sales_daily").click()
+    settings.set_cron("0 6 * * *")  # back to a cron schedule: the asset condition goes
+    expect(settings.next_runs).to_be_visible()
+    editor.top_bar.save_with_keyboard()
+    assert saved_file(editor_workspace)["schedule"] == "0 6 * * *"
+
+
+def test_a_nested_asset_schedule_is_shown_and_kept(editor, saved, editor_workspace, editor_url):
+    nested = {"any": [{"asset": "sales_daily"}, {"all": [{"asset": "customers"}, {"asset": "orders"}]}]}
+    answer = httpx.put(editor_url + f"api/pipelines/{PIPELINE}", json={**saved, "schedule": nested},
+                       headers={"If-Match": httpx.get(editor_url + f"api/pipelines/{PIPELINE}").headers["etag"]})
+    assert answer.status_code == 200, answer.text
+    editor.reload()
+    editor.top_bar.open(PIPELINE)
+    editor.canvas.wait_nodes(3)
+    settings = PipelineSettings(editor.page)
+    expect(settings.nested_assets).to_contain_text('"orders"')
+    expect(settings.schedule_kind).to_have_value("assets")
+    title = settings.root.locator('[data-field="title"] input')
+    title.fill("Orders by region, when fresh")
+    title.press("Enter")
+    editor.top_bar.save_with_keyboard()
+    stored = saved_file(editor_workspace)
+    assert stored["schedule"] == nested and stored["title"] == "Orders by region, when fresh"

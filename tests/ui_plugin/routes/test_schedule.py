@@ -71,3 +71,16 @@ def test_a_bad_schedule_is_a_422_with_a_fix(api, schedule):
 def test_count_is_bounded(api):
     assert api.post("/api/schedule/next", json={"schedule": "@daily", "count": 21}).status_code == 422
     assert api.post("/api/schedule/next", json={"schedule": "@daily", "count": 0}).status_code == 422
+
+
+@pytest.mark.parametrize("schedule", [{"asset": "sales_daily"}, {"any": [{"asset": "a"}, {"all": [{"asset": "b"}]}]}])
+def test_an_asset_schedule_is_a_422_that_says_why(api, schedule):
+    """The editor may ask about any schedule the spec allows: an asset condition has no run times."""
+    answer = api.post("/api/schedule/next", json={"schedule": schedule})
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    assert "asset" in detail["message"] and "no run times" in detail["message"] and detail["fix"]
+
+
+def test_a_long_cron_text_is_still_refused(api):
+    assert api.post("/api/schedule/next", json={"schedule": "0 " * 101}).status_code == 422

@@ -58,6 +58,11 @@ class Inspector:
         self.node_id.fill(new_id)
         self.node_id.press("Enter")
 
+    def mark_output_asset(self, port: str, name: str) -> None:
+        """Mark an output of the node an asset and name it."""
+        self.root.get_by_test_id(f"output-asset-{port}").check()  # already checked: no change
+        self.root.get_by_test_id(f"output-asset-name-{port}").fill(name)
+
 
 class PipelineSettings:
     def __init__(self, page: Page):
@@ -68,6 +73,10 @@ class PipelineSettings:
         self.next_runs = page.get_by_test_id("next-runs")
         self.schedule_error = page.get_by_test_id("schedule-error")
         self.add_param_button = page.get_by_test_id("add-param")
+        self.assets = page.get_by_test_id("schedule-assets")
+        self.nested_assets = page.get_by_test_id("schedule-assets-nested")
+        self.asset_mode = page.get_by_test_id("schedule-assets-mode")
+        self.asset_input = page.get_by_test_id("schedule-asset-input")
 
     def add_param(self) -> None:
         self.add_param_button.click()
@@ -78,6 +87,23 @@ class PipelineSettings:
     def set_cron(self, expression: str) -> None:
         self.schedule_kind.select_option("cron")
         self.cron.fill(expression)
+
+    def set_asset_schedule(self, mode: str, names: list[str]) -> None:
+        """"When assets update": `mode` is any or all; names are added one by one (Enter, then the button)."""
+        self.schedule_kind.select_option("assets")
+        for i, name in enumerate(names):
+            self.asset_input.fill(name)
+            if i % 2:
+                self.page.get_by_test_id("schedule-asset-add").click()
+            else:
+                self.asset_input.press("Enter")
+        self.asset_mode.select_option(mode)
+
+    def shown_assets(self) -> tuple[str, list[str]]:
+        """The asset schedule as the panel shows it: mode and names, in order."""
+        expect(self.assets).to_be_visible()
+        names = [item.get_attribute("data-asset") for item in self.assets.locator("li").all()]
+        return self.asset_mode.input_value(), names
 
     def shown_runs(self) -> tuple[str, list[str]]:
         """The instant the shown run times follow, and the times (ISO, as the API gave them)."""

@@ -7,12 +7,14 @@ import { useEditor } from "../store";
 import { useProblemsOf } from "../validation";
 import { compact, fieldOrder, formRoot, mergeUi, sameJson, specFieldUi } from "./formSchema";
 import { useSpecTitle } from "./specTitles";
+import { OutputAssetsField } from "./OutputAssetsField";
 import { SchemaPending } from "./Pending";
-import { codeWidgets, SchemaForm } from "./SchemaForm";
+import { codeWidgets, SchemaForm, type FormContext } from "./SchemaForm";
 import { useComponentDetail, usePipelineSchema, type JsonSchema } from "./schemas";
 
 // What a node stores besides its params: the fields of NodeSpec in the pipeline schema.
 const NOT_OVERRIDES = ["id", "component", "params"];
+const OVERRIDE_FIELDS = { nodeAssets: OutputAssetsField };
 
 function overridesSchema(pipeline: JsonSchema): JsonSchema | null {
   const defs = pipeline.$defs as Record<string, JsonSchema> | undefined;
@@ -63,6 +65,7 @@ export function OverridesForm({ spec }: { spec: NodeSpec }) {
   const pipeline = usePipelineSchema();
   const problems = useProblemsOf(spec.id);
   const defaults = useEditor((s) => s.settings?.defaults);
+  const outputs = useEditor(useShallow((s) => s.nodes.find((n) => n.id === spec.id)?.data.info?.outputs.map((p) => p.name)));
   const title = useSpecTitle();
   const schema = useMemo(() => (pipeline.value ? overridesSchema(pipeline.value) : null), [pipeline.value]);
   const uiSchema = useMemo<UiSchema>(
@@ -74,6 +77,7 @@ export function OverridesForm({ spec }: { spec: NodeSpec }) {
             {
               "ui:order": fieldOrder(schema, ["title", "description", "retries", "retry_delay_seconds", "timeout_seconds", "trigger_rule", "*"]),
               description: { "ui:widget": "textarea" },
+              assets: { "ui:field": "nodeAssets" },
             },
           ].reduce(mergeUi, specFieldUi(schema, schema, title))
         : {},
@@ -87,7 +91,8 @@ export function OverridesForm({ spec }: { spec: NodeSpec }) {
       schema={schema as RJSFSchema}
       uiSchema={uiSchema}
       formData={overrides}
-      context={{ prefix: "", problems }}
+      context={{ prefix: "", problems, outputs, node: spec.id } as FormContext}
+      fields={OVERRIDE_FIELDS}
       onEdit={(data) => storeFields(spec, { ...(compact(data) as Record<string, unknown>), params })}
     />
   );

@@ -30,7 +30,8 @@ export default function SettingsForm({ settings }: { settings: PipelineDocument 
         // Where the pipeline came from: set by instantiating a template, never typed.
         template: { "ui:readonly": true },
         description: { "ui:widget": "textarea" },
-        schedule: { "ui:field": "schedule" },
+        // A cron text or an asset condition (anyOf in the schema): the schedule field edits both.
+        schedule: { "ui:field": "schedule", "ui:fieldReplacesAnyOrOneOf": true },
         params: { "ui:field": "pipelineParams" },
       }),
     [schema, title],

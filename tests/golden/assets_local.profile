@@ -1,0 +1,1 @@
+tests/fixtures/compile/profile_local.yaml
