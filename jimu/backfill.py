@@ -66,7 +66,14 @@ class BackfillSummary:
 def check_backfill_request(spec: PipelineSpec, start: datetime.datetime, end: datetime.datetime) -> None:
     """What Jimu can tell before asking Airflow: a schedule with intervals, a start not after the end."""
     issues = []
-    if spec.schedule in NOT_PERIODIC:
+    if spec.asset_schedule is not None:
+        issues.append(Issue(
+            "backfill-needs-schedule", "$.schedule",
+            f"pipeline {spec.id!r} runs when its assets update: there are no intervals to backfill",
+            "backfill the pipelines whose outputs are those assets (each successful run updates them), "
+            "or run this one now with `jimu run`",
+        ))
+    elif spec.cron_schedule in NOT_PERIODIC:
         issues.append(Issue(
             "backfill-needs-schedule", "$.schedule",
             f"pipeline {spec.id!r} has schedule {spec.schedule!r}: there are no intervals to backfill",

@@ -170,6 +170,16 @@ def test_a_pipeline_without_a_schedule_is_refused(tmp_path, capsys):
     assert "jimu run --logical-date" in err
 
 
+def test_an_asset_scheduled_pipeline_is_refused(tmp_path, capsys):
+    spec = daily_pipeline("backfill_on_assets", tmp_path / "sales.csv")
+    spec.update(schedule={"any": [{"asset": "sales_daily"}, {"asset": "sales_eu"}]}, catchup=False)
+    code = run_cli(str(write_spec(tmp_path, spec)), "--start", "2026-11-01", "--end", "2026-11-03")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "pipeline 'backfill_on_assets' runs when its assets update: there are no intervals to backfill" in err
+    assert "Traceback" not in err
+
+
 def test_a_start_after_the_end_is_refused(tmp_path, capsys):
     spec_file = write_spec(tmp_path, daily_pipeline("backfill_dates", tmp_path / "sales.csv"))
     code = run_cli(str(spec_file), "--start", "2026-11-07", "--end", "2026-11-01")
