@@ -116,11 +116,12 @@ def main() -> int:
                 failures.append(f"{folder.parent.name}: exit {result.exit_code}")
         return run
 
-    for case, inputs in cases(root, args.quick).items():
-        times = interleaved({"1.1.0": runner(new, inputs, root / "run-new"),
-                             "1.0.0": runner(old, inputs, root / "run-old")}, repeat=repeat)
+    for index, (case, inputs) in enumerate(cases(root, args.quick).items()):
+        work = root / f"case-{index}"
+        times = interleaved({"1.1.0": runner(new, inputs, work / "new"), "1.0.0": runner(old, inputs, work / "old")},
+                            repeat=repeat)
         print(f"   {case}: 1.1.0 {spread(times['1.1.0'])}; 1.0.0 {spread(times['1.0.0'])}")
-        charts = sorted(p.name for p in (root / "run-new" / "out" / "metrics" / "charts").iterdir())
+        charts = sorted(p.name.removesuffix(".vl.json") for p in (work / "new" / "out" / "metrics" / "charts").iterdir())
         added = median(times["1.1.0"]) - median(times["1.0.0"])
         rows.append(Row("evaluate_charts", case, median(times["1.1.0"]), median(times["1.0.0"]),
                         baseline_name="evaluate 1.0.0", goal="< 50 ms added", ok=added < 0.05,

@@ -18,7 +18,8 @@ def json_list(values) -> list:
     return [v.item() if isinstance(v, np.generic) else v for v in values]
 
 
-def classification_metrics(estimator: Any, x, y, predicted, log) -> dict[str, Any]:
+def classification_metrics(classes, y, predicted, proba, log) -> dict[str, Any]:
+    """`proba`: predict_proba's answer (columns in `classes` order), None for a model without one (no roc_auc)."""
     labels = np.unique(np.concatenate([np.asarray(y), np.asarray(predicted)]))
     result: dict[str, Any] = {
         "rows": len(y),
@@ -29,8 +30,8 @@ def classification_metrics(estimator: Any, x, y, predicted, log) -> dict[str, An
         "confusion_matrix": skm.confusion_matrix(y, predicted, labels=labels).tolist(),
         "confusion_labels": json_list(labels),
     }
-    if hasattr(estimator, "predict_proba"):
-        roc_auc = roc_auc_or_reason(estimator, x, y)
+    if proba is not None:
+        roc_auc = roc_auc_or_reason(classes, y, proba)
         if isinstance(roc_auc, float):
             result["roc_auc"] = roc_auc
         else:
@@ -38,16 +39,15 @@ def classification_metrics(estimator: Any, x, y, predicted, log) -> dict[str, An
     return result
 
 
-def roc_auc_or_reason(estimator: Any, x, y) -> float | str:
+def roc_auc_or_reason(classes, y, proba) -> float | str:
     """Binary ROC AUC, or one-vs-rest averaged over the classes; why not, when it is undefined."""
-    proba = estimator.predict_proba(x)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndefinedMetricWarning)
         try:
-            if len(estimator.classes_) == 2:
+            if len(classes) == 2:
                 value = float(skm.roc_auc_score(y, proba[:, 1]))
             else:
-                value = float(skm.roc_auc_score(y, proba, multi_class="ovr", labels=estimator.classes_))
+                value = float(skm.roc_auc_score(y, proba, multi_class="ovr", labels=classes))
         except ValueError as exc:  # e.g. a class of the model missing from the held-out rows
             return str(exc)
     if not math.isfinite(value):
@@ -78,8 +78,10 @@ def run(ctx) -> None:
         raise ValueError("input 'table' has no rows; connect a non-empty held-out table")
     predicted = estimator.predict(x)
     if card.get("task", "classification") == "classification":
-        result = classification_metrics(estimator, x, y, predicted, ctx.log)
-        charts = classification_charts(estimator, x, y, result)
+        # Once: the ROC AUC and the ROC curve both need it, and a large forest takes a while.
+        proba = estimator.predict_proba(x) if hasattr(estimator, "predict_proba") else None
+        result = classification_metrics(estimator.classes_, y, predicted, proba, ctx.log)
+        charts = classification_charts(estimator.classes_, y, proba, result)
     else:
         result = regression_metrics(y, predicted)
         charts = regression_charts(y, predicted)
@@ -92,13 +94,13 @@ def run(ctx) -> None:
     ctx.log("; ".join(f"{k}={v:.4f}" for k, v in result.items() if isinstance(v, float)))
 
 
-def classification_charts(estimator: Any, x, y, result: dict[str, Any]) -> dict[str, dict]:
+def classification_charts(classes, y, proba, result: dict[str, Any]) -> dict[str, dict]:
     """The confusion matrix; the ROC curve too for a binary model whose ROC AUC is defined here."""
     charts = {"confusion_matrix": chart_specs.confusion_matrix_chart(result["confusion_matrix"],
                                                                      result["confusion_labels"])}
-    if "roc_auc" in result and len(estimator.classes_) == 2:
-        positive = estimator.classes_[1]
-        fpr, tpr, thresholds = skm.roc_curve(y, estimator.predict_proba(x)[:, 1], pos_label=positive)
+    if "roc_auc" in result and len(classes) == 2:
+        positive = classes[1]
+        fpr, tpr, thresholds = skm.roc_curve(y, proba[:, 1], pos_label=positive)
         charts["roc_curve"] = chart_specs.roc_curve_chart(fpr, tpr, thresholds, result["roc_auc"],
                                                           json_list([positive])[0])
     return charts

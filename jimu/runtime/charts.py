@@ -56,6 +56,12 @@ def write_chart(uri: str, name: str, spec: dict[str, Any]) -> None:
     storage.write_bytes(storage.join(uri, CHARTS_FOLDER), name + CHART_SUFFIX, chart_bytes(name, spec))
 
 
+def clear_charts(uri: str) -> None:
+    """Remove the charts under a port URI: a retry of the node must not show an earlier attempt's charts."""
+    fs, folder = storage.resolve(uri)
+    fs.delete_dir_contents(storage.join(folder, CHARTS_FOLDER), missing_dir_ok=True)
+
+
 def read_charts(folder: Path) -> list[dict[str, Any]]:
     """The charts stored under a local port folder, by name: [{name, spec}].
 

@@ -92,8 +92,10 @@ class ComponentContext:
 
     def write_chart(self, port: str, name: str, spec: dict[str, Any]) -> None:
         """Store a Vega-Lite chart next to the port's table or metrics (see jimu.runtime.charts)."""
-        from jimu.runtime.charts import write_chart
+        from jimu.runtime.charts import clear_charts, write_chart
 
+        if port not in self.charts_written:  # this attempt's first chart on the port: drop an earlier attempt's
+            clear_charts(self.output_uri(port))
         write_chart(self.output_uri(port), name, spec)
         self.charts_written.setdefault(port, []).append(name)
 

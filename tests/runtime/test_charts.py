@@ -66,3 +66,20 @@ def test_files_no_chart_writer_could_write_are_left_out(tmp_path):
     (folder / f"link{CHART_SUFFIX}").symlink_to(folder / f"good{CHART_SUFFIX}")
     assert [chart["name"] for chart in read_charts(tmp_path / "port")] == ["good"]
     assert read_charts(tmp_path / "nothing-here") == []
+
+
+def test_a_retry_replaces_the_earlier_attempts_charts(tmp_path):
+    from jimu.runtime.context import ComponentContext
+
+    uri = str(tmp_path / "metrics")
+    invocation = {"params": {}, "pipeline_params": {}, "node": "evaluate", "run_id": "r", "inputs": {},
+                  "outputs": {"metrics": uri}}
+    first = ComponentContext(invocation)
+    first.write_chart("metrics", "roc_curve", BARS)
+    first.write_chart("metrics", "confusion_matrix", BARS)
+    retry = ComponentContext(invocation)  # same port folder, e.g. Airflow's next try
+    retry.write_chart("metrics", "confusion_matrix", {**BARS, "mark": "point"})
+    retry.write_chart("metrics", "feature_importance", BARS)
+    assert [chart["name"] for chart in read_charts(tmp_path / "metrics")] == ["confusion_matrix", "feature_importance"]
+    assert read_charts(tmp_path / "metrics")[0]["spec"]["mark"] == "point"
+    assert retry.charts_written == {"metrics": ["confusion_matrix", "feature_importance"]}
