@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 # Scatter charts show at most this many points, evenly spaced through the rows (all when fewer).
 MAX_POINTS = 2000
 WIDTH = 320
@@ -54,12 +56,13 @@ def confusion_matrix_chart(matrix: Sequence[Sequence[int]], labels: Sequence[Any
 
 def roc_curve_chart(fpr: Sequence[float], tpr: Sequence[float], thresholds: Sequence[float],
                     auc: float, positive: Any) -> dict[str, Any]:
-    """The ROC curve of the positive class, with the chance diagonal."""
-    values = [{"fpr": float(f), "tpr": float(t), "threshold": finite_or_none(h)}
-              for f, t, h in zip(fpr, tpr, thresholds, strict=True)]
+    """The ROC curve of the positive class, with the chance diagonal; at most MAX_POINTS of its points, ends kept."""
+    keep = np.unique(np.linspace(0, len(fpr) - 1, min(len(fpr), MAX_POINTS)).round().astype(int))
+    values = [{"fpr": float(fpr[i]), "tpr": float(tpr[i]), "threshold": finite_or_none(thresholds[i])} for i in keep]
     unit = {"type": "quantitative", "scale": {"domain": [0, 1]}}
     return spec(
-        "roc_curve", f"ROC curve (AUC {auc:.3f})", values, height=WIDTH, meta={"auc": auc, "positive": positive},
+        "roc_curve", f"ROC curve (AUC {auc:.3f})", values, height=WIDTH,
+        meta={"auc": auc, "positive": positive, "points": len(fpr), "points_shown": len(values)},
         encoding={"x": {"field": "fpr", **unit, "title": "False positive rate"},
                   "y": {"field": "tpr", **unit, "title": "True positive rate"}},
         layer=[
@@ -86,8 +89,7 @@ def points(*columns: Sequence[float]) -> tuple[list[int], list[list[float]]]:
     """At most MAX_POINTS rows, evenly spaced: the row indices and each column at them."""
     count = len(columns[0])
     step = max(1, math.ceil(count / MAX_POINTS))
-    rows = list(range(0, count, step))
-    return rows, [[float(column[i]) for i in rows] for column in columns]
+    return list(range(0, count, step)), [np.asarray(column, dtype=float)[::step].tolist() for column in columns]
 
 
 def predicted_vs_actual_chart(actual: Sequence[float], predicted: Sequence[float]) -> dict[str, Any]:

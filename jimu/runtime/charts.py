@@ -5,7 +5,8 @@
 A chart is a Vega-Lite spec with its numbers inline (`data.values`), not a picture: the numbers
 behind it stay readable by tests and tools, the editor draws it with vega-embed, and it costs a
 few kilobytes of JSON rather than a plotting library in every component image. A spec may load
-nothing from elsewhere (no `url` anywhere in it), so showing a run's charts fetches nothing.
+nothing from elsewhere (no `url` key in it, outside its rows of data), so showing a run's charts
+fetches nothing; the editor's loader refuses every load as well.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ def read_charts(folder: Path) -> list[dict[str, Any]]:
 
 
 def _has_url(value: Any) -> bool:
+    """A `url` key anywhere in the spec's structure; inline data (`values`) is rows, not structure, and is skipped."""
     if isinstance(value, dict):
-        return any(key == "url" or _has_url(item) for key, item in value.items())
+        return any(key == "url" or (key != "values" and _has_url(item)) for key, item in value.items())
     if isinstance(value, list):
         return any(_has_url(item) for item in value)
     return False

@@ -37,3 +37,13 @@ def test_the_roc_curve_carries_no_infinity():
 ], ids=lambda chart: chart["usermeta"]["jimu"]["kind"])
 def test_every_kind_is_valid_vega_lite(chart):
     assert vega_lite_errors(chart) == []
+
+
+def test_a_long_roc_curve_keeps_its_ends_and_at_most_max_points():
+    fpr = np.linspace(0, 1, 50_001)
+    tpr = np.sqrt(fpr)
+    chart = chart_specs.roc_curve_chart(fpr, tpr, np.linspace(1, 0, 50_001), 0.66, 1)
+    shown = chart["data"]["values"]
+    assert len(shown) == chart_specs.MAX_POINTS == chart["usermeta"]["jimu"]["points_shown"]
+    assert (shown[0]["fpr"], shown[-1]["fpr"]) == (0.0, 1.0)
+    assert all(v["tpr"] == pytest.approx(np.sqrt(v["fpr"])) for v in shown)

@@ -43,6 +43,7 @@ def test_the_vega_lite_schema_check_can_fail():
     ("ok", [BARS], "a spec is a JSON object"),
     ("ok", {**BARS, "data": {"url": "https://example.invalid/data.csv"}}, "loads data from a url"),
     ("ok", {**BARS, "layer": [{"mark": {"type": "image", "url": "x.png"}}]}, "loads data from a url"),
+    ("ok", {**BARS, "encoding": {"url": {"field": "picture", "type": "nominal"}}}, "loads data from a url"),
     ("ok", {**BARS, "data": {"values": [{"b": float("nan")}]}}, "not plain JSON"),
     ("ok", {**BARS, "data": {"values": [{"b": object()}]}}, "not plain JSON"),
     ("ok", {**BARS, "data": {"values": [{"b": 1.5}] * (MAX_CHART_BYTES // 8)}}, "summarise or sample"),
@@ -52,6 +53,12 @@ def test_bad_charts_are_refused_naming_the_chart_and_the_fix(tmp_path, name, spe
         write_chart(str(tmp_path / "port"), name, spec)
     assert says in str(caught.value)
     assert not (tmp_path / "port" / CHARTS_FOLDER).exists() or not os.listdir(tmp_path / "port" / CHARTS_FOLDER)
+
+
+def test_a_column_named_url_in_the_rows_is_data_not_a_load(tmp_path):
+    rows = {**BARS, "data": {"values": [{"url": "https://example.invalid", "b": 1}]}}
+    write_chart(str(tmp_path / "port"), "links", rows)
+    assert read_charts(tmp_path / "port")[0]["spec"]["data"] == rows["data"]
 
 
 def test_files_no_chart_writer_could_write_are_left_out(tmp_path):
