@@ -21,6 +21,7 @@ EPILOG = """examples:
   jimu run templates/wine_quality/pipeline.json --param min_alcohol=13.5
   jimu runner start        (later runs start in well under a second)
   jimu components list
+  jimu templates list
 """
 
 
@@ -97,6 +98,10 @@ def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
     q = csub.add_parser("diff", help="what changed between two versions; exit 1 on breaking changes")
     q.add_argument("old", help="name@version")
     q.add_argument("new", help="name@version")
+
+    from jimu.template.cli import add_template_commands
+
+    add_template_commands(sub)
 
     p = sub.add_parser("deployments", help="list or stop the models served on this machine")
     dsub = p.add_subparsers(dest="deployments_command", required=True, metavar="ACTION")
@@ -329,6 +334,12 @@ def _latest(catalog, name: str) -> str:
     return f"{name}@{versions[-1]}"
 
 
+def cmd_templates(args) -> int:
+    from jimu.template.cli import cmd_templates as run_templates
+
+    return run_templates(args, _catalog(args))
+
+
 def cmd_deployments(args) -> int:
     from dataclasses import asdict
 
@@ -392,6 +403,7 @@ COMMANDS = {
     "run": cmd_run,
     "runner": cmd_runner,
     "components": cmd_components,
+    "templates": cmd_templates,
     "schema": cmd_schema,
     "deployments": cmd_deployments,
     "home": cmd_home,

@@ -17,6 +17,7 @@ from jimu.ui_plugin.limits import BodyLimitMiddleware
 from jimu.ui_plugin.models import DuplicateRequest, Health, Me
 from jimu.ui_plugin.routes.checks import checks_router
 from jimu.ui_plugin.routes.components import components_router
+from jimu.ui_plugin.routes.datasets import datasets_router
 from jimu.ui_plugin.routes.deploy import deploy_router
 from jimu.ui_plugin.routes.pipelines import pipelines_router
 from jimu.ui_plugin.routes.runs import runs_router
@@ -66,11 +67,14 @@ def create_app(config: UiConfig) -> FastAPI:
     api.include_router(checks_router(services))
     api.include_router(schedule_router())
     api.include_router(runs_router(services.runs, services.store))
+    api.include_router(datasets_router(services.datasets, write))
     app.include_router(api)
     mount_front_end(app)
 
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    # An upload is a file, not a document: it gets its own, larger limit (plus room for the form's framing).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes,
+                       larger={"/api/datasets": config.max_upload_bytes + 64 * 1024})
     app.openapi = lambda: _openapi(app)
     return app
 

@@ -30,6 +30,9 @@ class UiConfig:
     token: str | None = None
     # Largest request body read (a spec of thousands of nodes is well under it); past it: 413.
     max_body_bytes: int = 5 * 1024 * 1024
+    # Uploaded datasets: their folder (default: $JIMU_HOME/datasets) and the largest file taken.
+    datasets_dir: Path | None = None
+    max_upload_bytes: int = 50 * 1024 * 1024
     # Extra component folders published into the catalog besides the built-ins (as `--components`).
     component_dirs: Sequence[Path] = field(default_factory=tuple)
     # Where `?profile=<name>` finds `<name>.yaml` besides the built-in local and kubernetes profiles.

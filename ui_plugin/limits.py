@@ -16,16 +16,21 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None):
+        # larger: path (as the app sees it, after any mount prefix) -> its own limit, e.g. uploads.
+        self.app, self.default_max, self.larger = app, max_bytes, dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        own = path[len(root):] if root and path.startswith(root) else path
+        limit = self.larger.get(own, self.default_max)
         declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         received = 0
         started = False
@@ -35,7 +40,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -49,12 +54,14 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:  # too late for another answer (a route that streams before reading)
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit_mb = self.max_bytes / (1024 * 1024)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        limit_mb = limit / (1024 * 1024)
         response = error_response(
-            413, f"the request body is larger than {self.max_bytes} bytes ({limit_mb:.1f} MB)",
+            413, f"the request body is larger than {limit} bytes ({limit_mb:.1f} MB)",
+            "upload a smaller file (a sample of the rows, or only the columns you need), or raise max_upload_bytes "
+            "in the server's UiConfig" if limit != self.default_max else
             "send a smaller document (split the pipeline), or raise max_body_bytes in the server's UiConfig",
             headers={"Connection": "close"},
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 from jimu.catalog import ComponentCatalog
 from jimu.catalog_cache import cached_catalog
 from jimu.compile.profile import BUILTIN_PROFILES, DeploymentProfile, load_profile
+from jimu.datasets.store import DatasetStore
 from jimu.errors import SpecError
 from jimu.paths import REPO_ROOT
 from jimu.refs import Grammar
@@ -34,6 +35,7 @@ class EditorServices:
         self.profiles_dir = config.profiles_dir or REPO_ROOT / "profiles"
         executor = config.run_executor or (WarmExecutor() if config.warm_runs else ColdExecutor())
         self.runs = RunService(executor)
+        self.datasets = DatasetStore(config.datasets_dir, max_bytes=config.max_upload_bytes)
 
     def warm_up(self) -> None:
         """Start the home's runner in the background, so the first run does not pay its start-up."""

@@ -8,6 +8,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
@@ -119,7 +120,8 @@ def check_csv_only_params(params: dict, fmt: str) -> None:
         raise FatalError(f"param {name!r} applies to csv and tsv files only, and this file is {fmt}; remove it")
 
 
-def read_delimited(handle, params: dict, delimiter: str) -> pa.Table:
+def read_delimited(open_stream, params: dict, delimiter: str) -> pa.Table:
+    """A CSV/TSV table; `open_stream()` gives the text afresh (a second read may be needed)."""
     names = params.get("column_names")
     read_options = pacsv.ReadOptions(
         skip_rows=params.get("skip_rows", 0),
@@ -131,9 +133,16 @@ def read_delimited(handle, params: dict, delimiter: str) -> pa.Table:
     # Only the listed texts are missing values, in text columns too: pyarrow's own list (NA, null,
     # nan, ...) would silently turn a country code "NA" or a word "null" into a missing value.
     convert = pacsv.ConvertOptions(null_values=params.get("null_values", [""]), strings_can_be_null=True)
-    return pacsv.read_csv(
-        handle, read_options=read_options, parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=convert
-    )
+    parse = pacsv.ParseOptions(delimiter=delimiter)
+    table = pacsv.read_csv(open_stream(), read_options=read_options, parse_options=parse, convert_options=convert)
+    # pyarrow reads the words nan/NaN/-nan as a float NaN, so a text column holding "nan" would lose
+    # its text (pandas keeps it): a float column with any NaN in it is read again as text.
+    texts = [field.name for field in table.schema
+             if pa.types.is_floating(field.type) and pc.any(pc.is_nan(table[field.name])).as_py()]
+    if not texts:
+        return table
+    convert.column_types = dict.fromkeys(texts, pa.string())
+    return pacsv.read_csv(open_stream(), read_options=read_options, parse_options=parse, convert_options=convert)
 
 
 def read_records(handle) -> pa.Table:
@@ -169,16 +178,19 @@ def read(uri: str, params: dict) -> pa.Table:
     with fs.open_input_stream(path, compression=None) as handle:
         data = handle.read()  # a missing file or a network error stays an ordinary, retried failure
     try:
-        source = pa.BufferReader(data)
         if fmt == "parquet":
-            return pq.read_table(source)
+            return pq.read_table(pa.BufferReader(data))
         codec = compression_of(path)[1]
-        stream = pa.CompressedInputStream(source, codec) if codec else source
+
+        def open_stream():
+            buffer = pa.BufferReader(data)
+            return pa.CompressedInputStream(buffer, codec) if codec else buffer
+
         if fmt == "json":
-            return read_records(stream)
+            return read_records(open_stream())
         if fmt == "jsonl":
-            return pajson.read_json(stream)
-        return read_delimited(stream, params, "\t" if fmt == "tsv" else ",")
+            return pajson.read_json(open_stream())
+        return read_delimited(open_stream, params, "\t" if fmt == "tsv" else ",")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError, FatalError) as exc:
         # The bytes are all here: whatever fails now (a parse, a decompression) fails again.
         if str(exc).startswith(EMPTY_FILE):

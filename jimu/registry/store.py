@@ -1,7 +1,10 @@
-"""The catalog store: `index.json` plus one immutable snapshot folder per published version.
+"""Versioned stores: `index.json` plus one immutable snapshot folder per published version.
 
     <root>/index.json                 name -> version -> {digest, title, category}
-    <root>/<name>/<version>/...       the component folder exactly as published
+    <root>/<name>/<version>/...       the folder exactly as published
+
+The component catalog (CatalogStore) is one; workflow templates (jimu.template.store) are
+another kind of folder kept by the same rules (a StoreKind says what the folders hold).
 
 Publishing the same version again with the same content is a no-op; with other content it
 is refused, and so is a breaking change under a version that promises compatibility
@@ -26,9 +29,11 @@ import shutil
 import socket
 import time
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jimu.errors import ComponentError, JimuError
 from jimu.files import make_temp_dir, new_file_mode, write_atomically
@@ -54,11 +59,28 @@ SET_ASIDE_PREFIX = ".set-aside."
 
 
 class PublishError(ComponentError):
-    """A component folder cannot be published (bad folder, or a version that would change)."""
+    """A folder cannot be published (bad folder, or a version that would change)."""
 
 
 class CatalogWarning(UserWarning):
     """Part of the catalog was skipped or moved aside; the rest is usable."""
+
+
+@dataclass(frozen=True)
+class StoreKind:
+    """What a store keeps: its folders' spec file, how to load and check one, and what breaks users.
+
+    `load(folder, check_folder_name)` returns a spec with name, version, ref, title and category;
+    `check_folder(folder, spec)` raises PublishError; `breaking_changes(old, new)` lists, in words,
+    what in `new` breaks users of `old` (both loaded specs).
+    """
+
+    noun: str  # "component"
+    index_key: str  # the index's top-level object: "components"
+    spec_file: str  # "component.yaml"
+    load: Callable[[Path, bool], Any]
+    check_folder: Callable[[Path, Any], None]
+    breaking_changes: Callable[[Any, Any], list[str]]
 
 
 @dataclass(frozen=True)
@@ -101,10 +123,10 @@ def check_component_folder(folder: Path, spec) -> None:
         raise PublishError(f"{folder}: cannot publish {spec.ref}: " + "; ".join(problems))
 
 
-def check_name_and_version(name: object, version: object, source: str) -> None:
+def check_name_and_version(name: object, version: object, source: str, noun: str = "component") -> None:
     """Refuse a name or version that could not be one plain folder name (`..`, `/abs`, "1.0.0\\n")."""
     if not COMPONENT_NAME.accepts(name):
-        raise ComponentError(f"{source}: component name {name!r} is not valid; {COMPONENT_NAME.hint}")
+        raise ComponentError(f"{source}: {noun} name {name!r} is not valid; {COMPONENT_NAME.hint}")
     if not SEMVER.accepts(version):
         raise ComponentError(f"{source}: {name}: version {version!r} is not valid; {SEMVER.hint}")
 
@@ -146,22 +168,36 @@ def abandoned_temp(name: str) -> bool:
     return _process_start(int(parts[1])) != parts[2]  # dead, or its pid now belongs to another process
 
 
-class CatalogStore:
-    """Published component versions on disk."""
+def _component_breaking_changes(old, new) -> list[str]:
+    from jimu.registry.diff import diff_components
 
-    def __init__(self, root: Path | None = None):
-        self.root = Path(root or default_catalog_root()).absolute()
+    return [c.what for c in diff_components(old, new) if c.breaking]
+
+
+COMPONENTS = StoreKind(
+    noun="component", index_key="components", spec_file="component.yaml",
+    load=lambda folder, check_folder_name=True: load_component(folder, check_folder_name=check_folder_name).spec,
+    check_folder=check_component_folder, breaking_changes=_component_breaking_changes,
+)
+
+
+class VersionedStore:
+    """Published versions of one kind of folder, on disk."""
+
+    def __init__(self, root: Path, kind: StoreKind):
+        self.root = Path(root).absolute()
+        self.kind = kind
 
     # -- reading ---------------------------------------------------------------------------
 
     def index(self) -> dict:
         """index.json as written (entries unchecked: see entries())."""
         path = self.root / INDEX_FILE
-        fix = "restore it from a backup, or move it aside and publish your components again"
+        fix = f"restore it from a backup, or move it aside and publish your {self.kind.noun}s again"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return {"format": INDEX_FORMAT, "components": {}}
+            return {"format": INDEX_FORMAT, self.kind.index_key: {}}
         except (OSError, UnicodeDecodeError) as exc:
             raise ComponentError(f"{path}: cannot read the catalog index: {exc}; {fix}") from None
         except json.JSONDecodeError as exc:
@@ -171,17 +207,17 @@ class CatalogStore:
         if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise ComponentError(f"{path}: unknown catalog index format {found!r} (this Jimu reads {INDEX_FORMAT}); {fix}")
-        if not isinstance(data.get("components"), dict):
-            raise ComponentError(f"{path}: 'components' must be an object of name -> version -> record; {fix}")
+        if not isinstance(data.get(self.kind.index_key), dict):
+            raise ComponentError(f"{path}: {self.kind.index_key!r} must be an object of name -> version -> record; {fix}")
         return data
 
     def entries(self) -> list[tuple[str, str, dict]]:
         """Every valid (name, version, record) in the index; invalid entries are skipped with a warning."""
         path = self.root / INDEX_FILE
         found = []
-        for name, versions in sorted(self.index()["components"].items()):
+        for name, versions in sorted(self.index()[self.kind.index_key].items()):
             if not COMPONENT_NAME.accepts(name) or not isinstance(versions, dict):
-                _warn(f"{path}: skipped component {name!r}: not a valid name with an object of versions; "
+                _warn(f"{path}: skipped {self.kind.noun} {name!r}: not a valid name with an object of versions; "
                       "remove it from the file")
                 continue
             for version, record in versions.items():
@@ -194,7 +230,7 @@ class CatalogStore:
 
     def snapshot(self, name: str, version: str) -> Path:
         """<root>/<name>/<version>, refused unless both are plain names and it resolves inside the root."""
-        check_name_and_version(name, version, str(self.root / INDEX_FILE))
+        check_name_and_version(name, version, str(self.root / INDEX_FILE), self.kind.noun)
         folder = self.root / name / version
         if not folder.resolve().is_relative_to(self.root.resolve()):
             raise ComponentError(
@@ -234,11 +270,12 @@ class CatalogStore:
         return folder
 
     def publish(self, folder: Path) -> PublishResult:
-        """Validate and publish a component folder; refuse to change a published version."""
+        """Validate and publish a folder; refuse to change a published version."""
         folder = Path(folder).absolute()
-        spec = load_component(folder).spec
-        check_name_and_version(spec.name, spec.version, str(folder / "component.yaml"))
-        check_component_folder(folder, spec)
+        spec = self.kind.load(folder, True)
+        spec_file = folder / self.kind.spec_file
+        check_name_and_version(spec.name, spec.version, str(spec_file), self.kind.noun)
+        self.kind.check_folder(folder, spec)
         digest = folder_digest(folder)
         with self._locked():
             self._remove_abandoned_temps()
@@ -251,7 +288,7 @@ class CatalogStore:
                     raise PublishError(
                         f"{spec.ref} is already published with other content "
                         f"({published['digest'][:19]}... here {digest[:19]}...); published versions are "
-                        f"immutable: bump `version` in {folder / 'component.yaml'}"
+                        f"immutable: bump `version` in {spec_file}"
                     )
                 if _holds(target, digest):
                     return PublishResult(spec.name, spec.version, digest, target, "unchanged")
@@ -259,34 +296,33 @@ class CatalogStore:
                 return PublishResult(spec.name, spec.version, digest, target, "restored")
             self._check_compatible(folder, spec, list(versions))
             self._place_snapshot(folder, spec.name, spec.version, digest)
-            own = index["components"].get(spec.name)
+            entries = index[self.kind.index_key]
+            own = entries.get(spec.name)
             if not isinstance(own, dict):  # an invalid entry (warned about) gives way to a valid one
-                own = index["components"][spec.name] = {}
+                own = entries[spec.name] = {}
             own[spec.version] = {"digest": digest, "title": spec.title, "category": spec.category}
             write_atomically(self.root / INDEX_FILE, json.dumps(index, indent=2, sort_keys=True) + "\n")
         return PublishResult(spec.name, spec.version, digest, target, "published")
 
     def _check_compatible(self, folder: Path, spec, published: list[str]) -> None:
         """Refuse breaking changes unless the version says so (see jimu.registry.versions)."""
-        from jimu.registry.diff import diff_components
-
         base = compatibility_baseline(spec.version, published)
         if base is None or may_break(base, spec.version):
             return
         try:
-            old = load_component(self.snapshot(spec.name, base), check_folder_name=False).spec
+            old = self.kind.load(self.snapshot(spec.name, base), False)
         except JimuError as exc:
             raise PublishError(
                 f"cannot check {spec.ref} against {spec.name}@{base}, whose snapshot is unreadable ({exc}); "
                 f"publish {spec.name}@{base} again from its source folder to restore it"
             ) from None
-        breaking = [c.what for c in diff_components(old, spec) if c.breaking]
+        breaking = self.kind.breaking_changes(old, spec)
         if breaking:
             use = version_for_breaking_change(base, published)
             raise PublishError(
                 f"{spec.ref} breaks pipelines that use {spec.name}@{base}: " + "; ".join(breaking)
                 + f". A breaking change needs a new major version (below 1.0.0: a new minor): set `version: {use}` "
-                f"in {folder / 'component.yaml'}, or undo these changes"
+                f"in {folder / self.kind.spec_file}, or undo these changes"
             )
 
     def _place_snapshot(self, folder: Path, name: str, version: str, digest: str) -> None:
@@ -333,3 +369,10 @@ def _holds(target: Path, digest: str) -> bool:
 
 def _warn(message: str) -> None:
     warnings.warn(CatalogWarning(message), stacklevel=3)
+
+
+class CatalogStore(VersionedStore):
+    """Published component versions on disk."""
+
+    def __init__(self, root: Path | None = None):
+        super().__init__(root or default_catalog_root(), COMPONENTS)

@@ -151,6 +151,9 @@ class PipelineSpec(SpecModel):
     title: str = ""
     description: str = ""
     tags: tuple[str, ...] = ()
+    template: str | None = Field(
+        None, max_length=200, description="the template (name@version) this pipeline was made from, if any"
+    )
     params: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="pipeline params, each a JSON Schema with a default; the trigger form",
@@ -180,6 +183,8 @@ class PipelineSpec(SpecModel):
         """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
         data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
         _drop_unset_notifications(data)
+        if data.get("template") is None:
+            data.pop("template", None)  # specs not made from a template keep their hash
         for node in data["nodes"]:
             _drop_unset_notifications(node)
         data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])

@@ -1,4 +1,5 @@
-"""`jimu run --logical-date`: the run's values reach SQL binds and path placeholders in a real local run."""
+"""`jimu run --logical-date`: the run's values reach SQL binds and path placeholders in a real local run;
+an asset-scheduled pipeline runs as a manual run with no asset events."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def daily_pipeline(csv: Path, out: str) -> dict:
         "schedule": "@daily",
         "start_date": "2026-11-01",
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.1", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
             {"id": "day_sales", "component": "sql@1.2.0", "params": {"query": (
                 "SELECT region, SUM(amount) AS total, :ds AS ds, :run_type AS run_type FROM load "
                 "WHERE CAST(day AS DATE) = :ds GROUP BY region ORDER BY region"
@@ -81,3 +82,18 @@ def test_a_bad_logical_date_is_refused_before_running(tmp_path):
     proc = jimu_run(spec_file, "--logical-date", "29/11/2026")
     assert proc.returncode != 0
     assert "--logical-date" in proc.stdout + proc.stderr and "2026-11-29" in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_an_asset_scheduled_pipeline_runs_locally_as_a_manual_run_without_events(tmp_path):
+    """`jimu run` has no scheduler to wait for assets: it runs the pipeline once, as a manual run,
+    and the node sees an empty list of triggering asset events."""
+    from jimu.runtime import storage
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "assets" / "retraining.json"
+    proc = jimu_run(fixture)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(line for line in proc.stdout.splitlines() if line.strip().startswith("output seen.table"))
+    [row] = storage.read_table(line.split(" in ", 1)[1].strip()).to_pylist()
+    assert row["run_type"] == "manual" and row["run_id"].startswith("manual__")
+    assert row["name"] is None and row["source_dag_id"] is None  # no event: the fixture's one empty row

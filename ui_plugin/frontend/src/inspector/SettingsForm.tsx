@@ -27,6 +27,8 @@ export default function SettingsForm({ settings }: { settings: PipelineDocument 
       mergeUi(schema ? specFieldUi(schema, schema, title) : {}, {
         "ui:order": schema ? fieldOrder(schema, ["id", "title", "description", "tags", "schedule", "*", "params"]) : ["*"],
         id: { "ui:readonly": true },
+        // Where the pipeline came from: set by instantiating a template, never typed.
+        template: { "ui:readonly": true },
         description: { "ui:widget": "textarea" },
         schedule: { "ui:field": "schedule" },
         params: { "ui:field": "pipelineParams" },

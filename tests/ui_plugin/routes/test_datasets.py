@@ -1,0 +1,87 @@
+"""/api/datasets over real HTTP: an upload is checked and stored once under its hash; a bad one says why and stores nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pandas as pd
+import pytest
+
+from jimu.ui_plugin.app import create_app
+from jimu.ui_plugin.config import UiConfig
+from tests.datasets.test_store import BAD_FILES, csv_bytes, iris, xlsx_bytes
+from tests.ui_plugin.live import serving
+
+MAX_UPLOAD = 200_000
+
+
+@pytest.fixture(scope="module")
+def datasets_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("datasets")
+
+
+@pytest.fixture(scope="module")
+def http(tmp_path_factory, datasets_dir, catalog):
+    root = tmp_path_factory.mktemp("ui-datasets")
+    config = UiConfig(workspace=root / "workspace", datasets_dir=datasets_dir, max_upload_bytes=MAX_UPLOAD,
+                      warm_runs=False)
+    with serving(create_app(config)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+
+
+def upload(http, name: str, data: bytes) -> httpx.Response:
+    return http.post("/api/datasets", files={"file": (name, data, "application/octet-stream")})
+
+
+def entries(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_upload_preview_list_and_the_same_file_again(http, datasets_dir):
+    answer = upload(http, "鸢尾花.xlsx", xlsx_bytes(iris()))
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["new"] and body["name"] == "鸢尾花.xlsx" and body["rows"] == 150
+    assert [c["name"] for c in body["columns"]] == list(iris().columns)
+    assert {c["type"] for c in body["columns"]} == {"number", "integer"}
+    assert body["preview"] == iris().head(20).to_dict(orient="records")
+    pd.testing.assert_frame_equal(pd.read_parquet(body["uri"]), iris(), check_dtype=False)
+
+    again = upload(http, "copy.xlsx", xlsx_bytes(iris())).json()
+    assert (again["id"], again["new"]) == (body["id"], False)
+    listed = http.get("/api/datasets").json()
+    assert body["id"] in [d["id"] for d in listed]
+    shown = http.get(f"/api/datasets/{body['id']}").json()
+    assert shown["preview"] == body["preview"] and shown["columns"] == body["columns"]
+
+
+@pytest.mark.parametrize("case", sorted(set(BAD_FILES) - {"too big"}))
+def test_a_bad_file_answers_422_in_both_languages_and_stores_nothing(http, datasets_dir, case):
+    name, data, english, chinese = BAD_FILES[case]
+    before = entries(datasets_dir)
+    answer = upload(http, name, data)
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    assert english in detail["message"] and chinese in detail["message_zh"] and detail["kind"]
+    assert entries(datasets_dir) == before
+
+
+def test_a_file_past_the_limit_is_refused_while_it_arrives(http, datasets_dir):
+    before = entries(datasets_dir)
+    big = csv_bytes(pd.concat([iris()] * 200))
+    assert len(big) > MAX_UPLOAD + 64 * 1024
+    answer = upload(http, "big.csv", big)
+    assert answer.status_code == 413
+    assert "upload a smaller file" in answer.json()["detail"]["fix"]
+    assert entries(datasets_dir) == before
+    # Other routes keep the document limit.
+    assert http.post("/api/validate", content=b"x" * (6 * 1024 * 1024)).status_code == 413
+
+
+@pytest.mark.parametrize("dataset_id", ["..", "abc", "0" * 19 + "g", "%2e%2e%2fetc"])
+def test_an_id_that_is_no_hash_is_refused(http, dataset_id):
+    assert http.get(f"/api/datasets/{dataset_id}").status_code in (404, 422)
+
+
+def test_an_unknown_id_is_404_with_what_to_do(http):
+    answer = http.get(f"/api/datasets/{'0' * 20}")
+    assert answer.status_code == 404 and "upload the file again" in answer.json()["detail"]["fix"]
