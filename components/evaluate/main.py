@@ -1,4 +1,4 @@
-"""Score a model on held-out rows with scikit-learn's metrics."""
+"""Score a model on held-out rows with scikit-learn's metrics, and chart them (jimu.runtime.chart_specs)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.exceptions import UndefinedMetricWarning
 
+from jimu.runtime import chart_specs
 from jimu.runtime.models import feature_frame
 
 
@@ -17,8 +18,8 @@ def json_list(values) -> list:
     return [v.item() if isinstance(v, np.generic) else v for v in values]
 
 
-def classification_metrics(estimator: Any, x, y, log) -> dict[str, Any]:
-    predicted = estimator.predict(x)
+def classification_metrics(classes, y, predicted, proba, log) -> dict[str, Any]:
+    """`proba`: predict_proba's answer (columns in `classes` order), None for a model without one (no roc_auc)."""
     labels = np.unique(np.concatenate([np.asarray(y), np.asarray(predicted)]))
     result: dict[str, Any] = {
         "rows": len(y),
@@ -29,8 +30,8 @@ def classification_metrics(estimator: Any, x, y, log) -> dict[str, Any]:
         "confusion_matrix": skm.confusion_matrix(y, predicted, labels=labels).tolist(),
         "confusion_labels": json_list(labels),
     }
-    if hasattr(estimator, "predict_proba"):
-        roc_auc = roc_auc_or_reason(estimator, x, y)
+    if proba is not None:
+        roc_auc = roc_auc_or_reason(classes, y, proba)
         if isinstance(roc_auc, float):
             result["roc_auc"] = roc_auc
         else:
@@ -38,16 +39,15 @@ def classification_metrics(estimator: Any, x, y, log) -> dict[str, Any]:
     return result
 
 
-def roc_auc_or_reason(estimator: Any, x, y) -> float | str:
+def roc_auc_or_reason(classes, y, proba) -> float | str:
     """Binary ROC AUC, or one-vs-rest averaged over the classes; why not, when it is undefined."""
-    proba = estimator.predict_proba(x)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndefinedMetricWarning)
         try:
-            if len(estimator.classes_) == 2:
+            if len(classes) == 2:
                 value = float(skm.roc_auc_score(y, proba[:, 1]))
             else:
-                value = float(skm.roc_auc_score(y, proba, multi_class="ovr", labels=estimator.classes_))
+                value = float(skm.roc_auc_score(y, proba, multi_class="ovr", labels=classes))
         except ValueError as exc:  # e.g. a class of the model missing from the held-out rows
             return str(exc)
     if not math.isfinite(value):
@@ -55,8 +55,7 @@ def roc_auc_or_reason(estimator: Any, x, y) -> float | str:
     return value
 
 
-def regression_metrics(estimator: Any, x, y) -> dict[str, Any]:
-    predicted = estimator.predict(x)
+def regression_metrics(y, predicted) -> dict[str, Any]:
     return {
         "rows": len(y),
         "r2": float(skm.r2_score(y, predicted)),
@@ -77,9 +76,48 @@ def run(ctx) -> None:
     x, y = feature_frame(frame, card), frame[label]
     if len(frame) == 0:
         raise ValueError("input 'table' has no rows; connect a non-empty held-out table")
+    predicted = estimator.predict(x)
     if card.get("task", "classification") == "classification":
-        result = classification_metrics(estimator, x, y, ctx.log)
+        # Once: the ROC AUC and the ROC curve both need it, and a large forest takes a while.
+        proba = estimator.predict_proba(x) if hasattr(estimator, "predict_proba") else None
+        result = classification_metrics(estimator.classes_, y, predicted, proba, ctx.log)
+        charts = classification_charts(estimator.classes_, y, proba, result)
     else:
-        result = regression_metrics(estimator, x, y)
+        result = regression_metrics(y, predicted)
+        charts = regression_charts(y, predicted)
+    importance = feature_importance_chart(estimator, list(x.columns))
+    if importance is not None:
+        charts["feature_importance"] = importance
     ctx.write_metrics("metrics", result)
+    for name, spec in charts.items():
+        ctx.write_chart("metrics", name, spec)
     ctx.log("; ".join(f"{k}={v:.4f}" for k, v in result.items() if isinstance(v, float)))
+
+
+def classification_charts(classes, y, proba, result: dict[str, Any]) -> dict[str, dict]:
+    """The confusion matrix; the ROC curve too for a binary model whose ROC AUC is defined here."""
+    charts = {"confusion_matrix": chart_specs.confusion_matrix_chart(result["confusion_matrix"],
+                                                                     result["confusion_labels"])}
+    if "roc_auc" in result and len(classes) == 2:
+        positive = classes[1]
+        fpr, tpr, thresholds = skm.roc_curve(y, proba[:, 1], pos_label=positive)
+        charts["roc_curve"] = chart_specs.roc_curve_chart(fpr, tpr, thresholds, result["roc_auc"],
+                                                          json_list([positive])[0])
+    return charts
+
+
+def regression_charts(y, predicted) -> dict[str, dict]:
+    actual = np.asarray(y, dtype=float)
+    return {"predicted_vs_actual": chart_specs.predicted_vs_actual_chart(actual, predicted),
+            "residuals": chart_specs.residuals_chart(actual, predicted)}
+
+
+def feature_importance_chart(estimator: Any, features: list[str]) -> dict | None:
+    """Trees' feature_importances_, or a linear model's |coef_| (averaged over classes); None for others."""
+    if hasattr(estimator, "feature_importances_"):
+        return chart_specs.feature_importance_chart(features, estimator.feature_importances_, "feature_importances_")
+    coef = getattr(estimator, "coef_", None)
+    if coef is None:
+        return None
+    magnitude = np.abs(np.atleast_2d(coef)).mean(axis=0)
+    return chart_specs.feature_importance_chart(features, magnitude, "mean |coef_| over classes")

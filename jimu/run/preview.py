@@ -1,4 +1,4 @@
-"""A first look at a node's output port: a table's columns, first rows and row count, or its metrics."""
+"""A first look at a node's output port: a table's columns, first rows and row count, or its metrics; and its charts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from jimu.runtime.charts import read_charts
 from jimu.runtime.storage import METRICS_FILE, TABLE_FILE
 
 
@@ -17,8 +18,16 @@ def preview_port(folder: Path, limit: int) -> dict[str, Any] | None:
     """The preview of the port stored in `folder`, None when it holds neither a table nor metrics.
 
     Only the first rows are read, and the row count comes from the Parquet footer, so a large
-    table costs no more than a small one.
+    table costs no more than a small one. `charts` lists the Vega-Lite charts stored beside
+    the table or metrics (jimu.runtime.charts), by name.
     """
+    preview = _preview_data(folder, limit)
+    if preview is not None:
+        preview["charts"] = json_safe(read_charts(folder))
+    return preview
+
+
+def _preview_data(folder: Path, limit: int) -> dict[str, Any] | None:
     import pyarrow.parquet as pq
 
     if (folder / TABLE_FILE).is_file():

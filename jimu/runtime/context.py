@@ -44,6 +44,7 @@ class ComponentContext:
         self.rows_written: dict[str, int] = {}
         self.exports: list[str] = []
         self.metrics_written: dict[str, dict[str, float]] = {}
+        self.charts_written: dict[str, list[str]] = {}
         self.warnings: list[str] = []
 
     def input_uri(self, port: str) -> str | None:
@@ -88,6 +89,15 @@ class ComponentContext:
         self.metrics_written[port] = {
             k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
         }
+
+    def write_chart(self, port: str, name: str, spec: dict[str, Any]) -> None:
+        """Store a Vega-Lite chart next to the port's table or metrics (see jimu.runtime.charts)."""
+        from jimu.runtime.charts import clear_charts, write_chart
+
+        if port not in self.charts_written:  # this attempt's first chart on the port: drop an earlier attempt's
+            clear_charts(self.output_uri(port))
+        write_chart(self.output_uri(port), name, spec)
+        self.charts_written.setdefault(port, []).append(name)
 
     def write_model(self, port: str, estimator: Any, card: dict[str, Any]) -> None:
         """Save a fitted scikit-learn estimator (skops, not pickle) with its card."""

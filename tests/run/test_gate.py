@@ -41,7 +41,7 @@ def pipeline(threshold: float) -> dict:
             node("train", "train@1.0.0", {
                 "estimator": "random_forest", "label": LABEL, "hyperparams": HYPERPARAMS, "seed": 3,
             }),
-            node("evaluate", "evaluate@1.0.0"),
+            node("evaluate", "evaluate@1.1.0"),
             node("gate", "gate@1.1.0", {"metric": "accuracy", "op": ">=", "threshold": {"$param": "min_accuracy"}}),
             node("score", "batch_predict@1.0.0"),
         ],

@@ -54,7 +54,7 @@ def test_publish_show_instantiate_and_run_equals_pandas(home, tmp_path):
         "description": args_schema["description"],
     }
     listed = jimu("templates", "list", home=home).stdout
-    assert "strong_wines@1.0.0" in listed and "wine_quality@1.0.0" in listed and "cancer_screening@1.0.0" in listed
+    assert "strong_wines@1.0.0" in listed and "wine_quality@1.0.0" in listed and "cancer_screening@1.1.0" in listed
 
     out = tmp_path / "mine.json"
     proc = jimu("templates", "instantiate", "strong_wines", "--set", "min_alcohol=13.6", "--id", "my_wines",

@@ -85,12 +85,18 @@ class Column(BaseModel):
     type: str = Field(description="the Arrow type, e.g. double, int64, string, timestamp[us]")
 
 
+class Chart(BaseModel):
+    name: str
+    spec: dict[str, Any] = Field(description="a Vega-Lite spec with its data inline (jimu.runtime.charts)")
+
+
 class OutputPreview(BaseModel):
     kind: Literal["table", "metrics"]
     columns: list[Column]
     rows: list[dict[str, Any]] = Field(description="the first `limit` rows, JSON-safe (NaN as null)")
     row_count: int | None = Field(description="rows in the whole table, from the Parquet footer")
     metrics: dict[str, Any] | None
+    charts: list[Chart] = Field(default_factory=list, description="charts stored beside the table or metrics, by name")
 
 
 def runs_router(runs: RunService, store: PipelineStore) -> APIRouter:

@@ -40,13 +40,20 @@ export interface Column {
   type: string; // the Arrow type: double, int64, string...
 }
 
-/** The first rows of a table output, or a metrics output (routes.runs.OutputPreview). */
+/** A Vega-Lite chart stored beside a port's table or metrics (jimu.runtime.charts). */
+export interface Chart {
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+/** The first rows of a table output, or a metrics output, and its charts (routes.runs.OutputPreview). */
 export interface OutputPreview {
   kind: "table" | "metrics";
   columns: Column[];
   rows: Record<string, unknown>[];
   row_count: number | null;
   metrics: Record<string, unknown> | null;
+  charts?: Chart[];
 }
 
 export const FINAL_RUN_STATES: ReadonlySet<string> = new Set(["success", "failed", "stopped"]);

@@ -35,6 +35,8 @@ class RunPane:
         self.preview = page.get_by_test_id("output-preview")
         self.grid = page.get_by_test_id("output-grid")
         self.row_count = page.get_by_test_id("output-row-count")
+        self.metrics = page.get_by_test_id("output-metrics")
+        self.charts = page.get_by_test_id("output-chart")
 
     def open(self) -> None:
         if self.tab.get_attribute("aria-selected") != "true":
@@ -61,6 +63,14 @@ class RunPane:
 
     def rows(self) -> list[list[str]]:
         return [row.locator("td").all_inner_texts() for row in self.grid.locator("tbody tr").all()]
+
+    def chart(self, name: str) -> Locator:
+        """A chart of the shown output, once vega-embed has drawn it."""
+        return self.page.locator(f'[data-testid="output-chart"][data-chart="{name}"][data-drawn="true"]')
+
+    def chart_texts(self, name: str, role: str) -> list[str]:
+        """Texts vega drew in a chart's SVG: role "mark" (e.g. a confusion matrix's counts), "axis-label", "axis-title"."""
+        return self.chart(name).locator(f"svg g.role-{role} text").all_text_contents()
 
 
 class Run:

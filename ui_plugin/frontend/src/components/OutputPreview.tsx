@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { readOutput, type NodeRecord, type OutputPreview as Preview } from "../runApi";
+import { ChartView } from "./ChartView";
 
 const PREVIEW_ROWS = 20;
 
@@ -11,7 +12,8 @@ interface Props {
   ports: string[]; // the node's output ports, as its component declares them
 }
 
-/** A node's output in a run it succeeded in: the first rows of a table (columns, types, row count), or metrics. */
+/** A node's output in a run it succeeded in: the first rows of a table (columns, types, row count), or metrics;
+ * and the charts stored beside them, drawn. */
 export function OutputPreview({ runId, node, record, ports }: Props) {
   const { t } = useTranslation();
   // The ports the node wrote (rows or metrics recorded) first; the declared ones otherwise.
@@ -52,8 +54,17 @@ export function OutputPreview({ runId, node, record, ports }: Props) {
       </div>
       {!loaded && <p className="pane-empty">{t("runpane.loading")}</p>}
       {loaded?.error && <p className="run-error">{loaded.error}</p>}
-      {loaded?.preview?.kind === "table" && <TableGrid preview={loaded.preview} />}
-      {loaded?.preview?.kind === "metrics" && <MetricsTable metrics={loaded.preview.metrics ?? {}} />}
+      {loaded?.preview && (
+        <div className="output-body">
+          {loaded.preview.kind === "table" && <TableGrid preview={loaded.preview} />}
+          {loaded.preview.kind === "metrics" && <MetricsTable metrics={loaded.preview.metrics ?? {}} />}
+          {(loaded.preview.charts?.length ?? 0) > 0 && (
+            <div className="output-charts" data-testid="output-charts" aria-label={t("charts.charts")}>
+              {loaded.preview.charts?.map((chart) => <ChartView key={`${key}/${chart.name}`} chart={chart} />)}
+            </div>
+          )}
+        </div>
+      )}
     </div>
   );
 }
