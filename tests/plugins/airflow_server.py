@@ -180,8 +180,11 @@ def stop_process_tree(process: subprocess.Popen, grace: float = STOP_GRACE) -> s
         process.wait(5)
     except subprocess.TimeoutExpired:
         pass
-    time.sleep(0.2)
-    return (members | process_tree(process.pid)) & _live_pids()
+    # A killed process takes a moment to go on a loaded machine (its memory is freed first).
+    deadline = time.monotonic() + 5
+    while (left := (members | process_tree(process.pid)) & _live_pids()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def _live_pids() -> set[int]:
