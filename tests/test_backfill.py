@@ -37,9 +37,9 @@ def daily_pipeline(pipeline_id: str, csv: Path, **extra) -> dict:
         "schedule": "@daily",
         "start_date": "2026-10-01",
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)}},
             {"id": "day_sales", "component": "sql@1.2.0", "params": {"query": QUERY}},
-            {"id": "export", "component": "write_table@1.1.0", "params": {"uri": f"{pipeline_id}/{{ds}}.csv"}},
+            {"id": "export", "component": "write_table@1.2.0", "params": {"uri": f"{pipeline_id}/{{ds}}.csv"}},
         ],
         "edges": [
             {"from": "load.table", "to": "day_sales.tables"},

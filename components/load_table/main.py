@@ -1,19 +1,24 @@
-"""Load a CSV, TSV, Parquet, JSON or JSON Lines file (local, s3:// or package://) into `table`."""
+"""Load a CSV, TSV, Parquet, JSON or JSON Lines file, or a folder of them (local, s3:// or package://),
+into `table`; a relative path is read from the exports folder of the Jimu home."""
 
 from __future__ import annotations
 
 import io
 import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib.machinery import PathFinder
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.fs as pafs
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from jimu.runtime import FatalError, storage
+from jimu.runtime.exports import in_exports
 
 PACKAGE_SCHEME = "package://"
 # Extension -> format, for format "auto" (matched case-insensitively).
@@ -25,6 +30,21 @@ EXTENSIONS = {
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4", ".br": "brotli"}
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
 EMPTY_FILE = ("Empty CSV file", "Empty JSON file")
+FOLDER_READERS = 8  # files of a folder read at once
+
+
+def installed_elsewhere(dotted: str, locations):
+    """The spec other finders give, e.g. an editable install's (it maps jimu.templates onto templates/).
+
+    These finders answer from their own tables, importing nothing.
+    """
+    for finder in sys.meta_path:
+        if finder is PathFinder or not hasattr(finder, "find_spec"):
+            continue
+        spec = finder.find_spec(dotted, locations)
+        if spec is not None:
+            return spec
+    return None
 
 
 def package_folder(package: str, uri: str) -> Path:
@@ -40,7 +60,7 @@ def package_folder(package: str, uri: str) -> Path:
         walked.append(part)
         # The bare part, not the dotted name: a namespace parent's search path then never looks up
         # its parent in sys.modules, where (never imported) it is not.
-        spec = PathFinder.find_spec(part, locations)
+        spec = PathFinder.find_spec(part, locations) or installed_elsewhere(".".join(walked), locations)
         if spec is None:
             raise FatalError(
                 f"param 'uri': {uri!r}: no installed package {package!r} ({'.'.join(walked)!r} is not found "
@@ -167,14 +187,8 @@ def read_records(handle) -> pa.Table:
     return pajson.read_json(io.BytesIO(lines))
 
 
-def read(uri: str, params: dict) -> pa.Table:
-    location = package_file(uri) if uri.startswith(PACKAGE_SCHEME) else uri
-    fs, path = storage.resolve(location)
-    fmt = params.get("format", "auto")
-    if fmt == "auto":
-        fmt = detect_format(path)
-    if fmt not in ("csv", "tsv"):
-        check_csv_only_params(params, fmt)
+def read_file(fs: pafs.FileSystem, path: str, fmt: str, uri: str, params: dict) -> pa.Table:
+    """One file in format `fmt`; FatalError naming `uri` when its bytes do not parse."""
     with fs.open_input_stream(path, compression=None) as handle:
         data = handle.read()  # a missing file or a network error stays an ordinary, retried failure
     try:
@@ -200,9 +214,104 @@ def read(uri: str, params: dict) -> pa.Table:
         ) from None
 
 
+def known_format(path: str) -> str | None:
+    try:
+        return detect_format(path)
+    except FatalError:
+        return None
+
+
+def folder_files(fs: pafs.FileSystem, folder: str, fmt: str, uri: str, log) -> tuple[list[str], str]:
+    """The folder's files of one format, sorted by name, and that format.
+
+    Hidden and `_`-prefixed files (a writer's temp file, _SUCCESS markers) are not data; files of
+    other extensions are left out with a log line.
+    """
+    infos = fs.get_file_info(pafs.FileSelector(folder, recursive=False))
+    names = sorted(info.base_name for info in infos
+                   if info.type == pafs.FileType.File and not info.base_name.startswith((".", "_")))
+    by_format = {name: known_format(name) for name in names}
+    if fmt == "auto":
+        found = sorted({f for f in by_format.values() if f})
+        if len(found) > 1:
+            raise FatalError(
+                f"param 'uri': folder {uri!r} holds files of several formats ({', '.join(found)}); set param "
+                "'format' to the one to read"
+            )
+        fmt = found[0] if found else "csv"
+    chosen = [name for name in names if by_format[name] == fmt]
+    others = [name for name in names if by_format[name] != fmt]
+    if others:
+        log(f"left out {len(others)} file(s) that are not {fmt} in {uri}: {', '.join(others[:5])}")
+    return [f"{folder.rstrip('/')}/{name}" for name in chosen], fmt
+
+
+def family(kind: pa.DataType) -> str | pa.DataType:
+    """Types that stack into one column: numbers (as floats if any is), texts (string, large_string)."""
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return "number"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    return kind
+
+
+def stack(tables: list[tuple[str, pa.Table]], uri: str) -> pa.Table:
+    """One table of the files' rows in order; FatalError naming two files whose columns disagree.
+
+    A column of only missing values (no type) takes the others' type, and integers meet floats as
+    floats, as pandas' concat does; any other difference of type is an error.
+    """
+    tables = [(name, table) for name, table in tables if table.num_columns]  # an empty file has no columns
+    if not tables:
+        return pa.table({})
+    first_name, first = tables[0]
+    typed_by: dict[str, tuple[str, pa.DataType]] = {}  # column -> the first file giving it a type, and that type
+    for name, table in tables:
+        if table.column_names != first.column_names:
+            raise FatalError(
+                f"param 'uri': the files of folder {uri!r} do not have the same columns: {first_name} has "
+                f"{first.column_names}, {name} has {table.column_names}; make them agree, or read them apart"
+            )
+        for field in table.schema:
+            if pa.types.is_null(field.type):
+                continue
+            seen_in, seen = typed_by.setdefault(field.name, (name, field.type))
+            if family(seen) != family(field.type):
+                raise FatalError(
+                    f"param 'uri': column {field.name!r} is {seen} in {seen_in} but {field.type} in {name} "
+                    f"(folder {uri!r}); make the files agree, or read them apart"
+                )
+    return pa.concat_tables([table for _, table in tables], promote_options="permissive")
+
+
+def read(uri: str, params: dict, log=lambda message: None) -> pa.Table:
+    location = package_file(uri) if uri.startswith(PACKAGE_SCHEME) else in_exports(uri)
+    fs, path = storage.resolve(location)
+    fmt = params.get("format", "auto")
+    if fs.get_file_info(path).type == pafs.FileType.Directory:
+        paths, fmt = folder_files(fs, path, fmt, uri, log)
+        if fmt not in ("csv", "tsv"):
+            check_csv_only_params(params, fmt)
+        log(f"reading {len(paths)} {fmt} file(s) of folder {uri}")
+
+        def read_one(path: str) -> tuple[str, pa.Table]:
+            name = path.rsplit("/", 1)[-1]
+            return name, read_file(fs, path, fmt, f"{uri}/{name}", params)
+
+        # Many small files (a day each) wait on the disk more than on a core: read a few at once.
+        # map() keeps the files' order, and the first failing file's error is the one raised.
+        with ThreadPoolExecutor(max_workers=FOLDER_READERS) as pool:
+            return stack(list(pool.map(read_one, paths)), uri)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt not in ("csv", "tsv"):
+        check_csv_only_params(params, fmt)
+    return read_file(fs, path, fmt, uri, params)
+
+
 def run(ctx) -> None:
     uri = ctx.params["uri"]
-    table = read(uri, ctx.params)
+    table = read(uri, ctx.params, ctx.log)
     ctx.log(f"read {table.num_rows} rows, {table.num_columns} columns from {uri}")
     if table.num_rows == 0:
         ctx.warn(f"read 0 rows from {uri}: downstream nodes get an empty table; check the file and its params")

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import PurePath
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from jimu.home import jimu_home
-from jimu.runtime import FatalError, storage
-
-
-def destination(uri: str) -> str:
-    """Absolute paths and URIs as given; relative ones inside <Jimu home>/exports only."""
-    if "://" in uri or os.path.isabs(uri):
-        return uri
-    if ".." in PurePath(uri).parts:
-        raise FatalError(f"param 'uri': {uri!r} climbs out of the exports folder; remove '..'")
-    return str((jimu_home() / "exports" / uri).absolute())
+from jimu.runtime import storage
+from jimu.runtime.exports import in_exports
 
 
 def export(table, uri: str, fmt: str) -> str:
-    target = destination(uri)
+    target = in_exports(uri)  # relative paths inside <Jimu home>/exports only
     fs, path = storage.resolve(target)
     if fmt == "auto":
         fmt = "parquet" if path.endswith((".parquet", ".pq")) else "csv"
@@ -46,3 +35,6 @@ def run(ctx) -> None:
         target = export(table, ctx.params["uri"], ctx.params.get("format", "auto"))
         ctx.record_export(target)
         ctx.log(f"wrote {table.num_rows} rows to {target}")
+        if table.num_rows == 0:
+            # Not a failure: a day without sales is a fact, and the empty file says so downstream.
+            ctx.warn(f"wrote 0 rows to {target}: the input table is empty; check the upstream nodes if rows were expected")

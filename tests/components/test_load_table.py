@@ -42,7 +42,7 @@ def test_missing_file_names_the_node(tmp_path, run_component, capfd):
     run = run_component("load_table", {"uri": str(tmp_path / "nope.csv")})
     assert run.exit_code == 1
     err = capfd.readouterr().err
-    assert "node 'node' (load_table@1.1.2) failed" in err and "nope.csv" in err
+    assert "node 'node' (load_table@1.2.0) failed" in err and "nope.csv" in err
 
 
 # --- formats: each compared with pandas reading the same file on its own --------------------------
@@ -71,8 +71,8 @@ COLUMN_KINDS = {
 
 
 @st.composite
-def frames(draw) -> pd.DataFrame:
-    kinds = draw(st.lists(st.sampled_from(sorted(COLUMN_KINDS)), min_size=1, max_size=4))
+def frames(draw, kinds: list[str] | None = None) -> pd.DataFrame:
+    kinds = kinds or draw(st.lists(st.sampled_from(sorted(COLUMN_KINDS)), min_size=1, max_size=4))
     rows = draw(st.integers(1, 6))
     data = {f"c{i}_{kind}": draw(st.lists(COLUMN_KINDS[kind], min_size=rows, max_size=rows)) for i, kind in enumerate(kinds)}
     frame = pd.DataFrame(data)
@@ -332,3 +332,106 @@ def test_names_that_are_not_dotted_identifiers_are_refused(name):
     with pytest.raises(FatalError) as refused:
         load_table_main.package_file(uri)
     assert "is not a dotted Python package name" in str(refused.value) or "without '..'" in str(refused.value)
+
+
+# --- 1.2.0: a folder is one table; a relative uri is read from the exports folder -----------------
+
+from pathlib import Path  # noqa: E402
+
+
+def exports(home: Path) -> Path:
+    return home / "exports"
+
+
+def read_folder_with_pandas(paths, fmt: str) -> pd.DataFrame:
+    return pd.concat([read_with_pandas(path, fmt) for path in paths], ignore_index=True)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), fmt=st.sampled_from(sorted(EXTENSIONS)), k=st.integers(1, 4), relative=st.booleans())
+def test_a_folder_of_k_files_reads_as_pandas_reads_them_one_by_one(tmp_path_factory, jimu_home, run_component,
+                                                                   data, fmt, k, relative):
+    # The same columns in every file, so the files agree; the rows differ.
+    kinds = data.draw(st.lists(st.sampled_from(sorted(COLUMN_KINDS)), min_size=1, max_size=4))
+    parts = [data.draw(frames(kinds)) for _ in range(k)]
+    root = exports(jimu_home) if relative else tmp_path_factory.mktemp("folder")
+    folder = root / f"daily_{fmt}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    # Names whose sorted order is not the order they are written in.
+    paths = [folder / f"day_{9 - i:02d}{EXTENSIONS[fmt]}" for i in range(k)]
+    for path, part in zip(paths, parts, strict=True):
+        write_with_pandas(part, path, fmt)
+    (folder / ".half_written.tmp").write_text("not data", encoding="utf-8")
+    (folder / "_SUCCESS").write_text("", encoding="utf-8")
+    run = run_component("load_table", {"uri": folder.name if relative else str(folder)})
+    assert run.exit_code == 0
+    expected = read_folder_with_pandas(sorted(paths), fmt)
+    assert run.result["rows_written"] == {"table": len(expected)}
+    pd.testing.assert_frame_equal(run.table(), expected, check_dtype=False)
+
+
+def test_files_whose_columns_disagree_are_refused_naming_both(tmp_path, run_component, capfd):
+    pd.DataFrame({"day": ["a"], "revenue": [1.5]}).to_parquet(tmp_path / "2026-11-01.parquet")
+    pd.DataFrame({"day": ["b"], "revenue": ["lots"]}).to_parquet(tmp_path / "2026-11-02.parquet")
+    pd.DataFrame({"day": ["c"], "units": [3]}).to_parquet(tmp_path / "2026-11-03.parquet")
+    run = run_component("load_table", {"uri": str(tmp_path)})
+    assert run.exit_code == FATAL_EXIT_CODE
+    err = capfd.readouterr().err
+    assert "column 'revenue' is double in 2026-11-01.parquet but large_string in 2026-11-02.parquet" in err
+    (tmp_path / "2026-11-02.parquet").unlink()
+    run = run_component("load_table", {"uri": str(tmp_path)})
+    err = capfd.readouterr().err
+    assert run.exit_code == FATAL_EXIT_CODE
+    assert ("do not have the same columns: 2026-11-01.parquet has ['day', 'revenue'], "
+            "2026-11-03.parquet has ['day', 'units']") in err
+
+
+def test_an_empty_day_and_integers_meeting_floats_stack_like_pandas(tmp_path, run_component):
+    pd.DataFrame({"store": ["a", "b"], "units": [1, 2]}).to_parquet(tmp_path / "1.parquet")
+    pd.DataFrame({"store": pd.Series([], dtype=object), "units": pd.Series([], dtype=float)}).to_parquet(
+        tmp_path / "2.parquet")
+    pd.DataFrame({"store": ["c"], "units": [2.5]}).to_parquet(tmp_path / "3.parquet")
+    run = run_component("load_table", {"uri": str(tmp_path)})
+    assert run.exit_code == 0
+    expected = pd.concat([pd.read_parquet(tmp_path / f"{i}.parquet") for i in (1, 2, 3)], ignore_index=True)
+    pd.testing.assert_frame_equal(run.table(), expected, check_dtype=False)
+
+
+def test_a_folder_of_several_formats_needs_a_format(tmp_path, run_component, capfd):
+    pd.DataFrame({"a": [1]}).to_csv(tmp_path / "x.csv", index=False)
+    pd.DataFrame({"a": [2]}).to_parquet(tmp_path / "y.parquet")
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    run = run_component("load_table", {"uri": str(tmp_path)})
+    assert run.exit_code == FATAL_EXIT_CODE
+    assert "holds files of several formats (csv, parquet); set param 'format'" in capfd.readouterr().err
+    picked = run_component("load_table", {"uri": str(tmp_path), "format": "parquet"})
+    assert picked.table()["a"].tolist() == [2]
+
+
+def test_an_empty_folder_loads_zero_rows_with_a_warning(tmp_path, run_component):
+    run = run_component("load_table", {"uri": str(tmp_path)})
+    assert run.exit_code == 0
+    assert run.result["rows_written"] == {"table": 0}
+    assert run.result["warnings"] == [f"read 0 rows from {tmp_path}: downstream nodes get an empty table; "
+                                      "check the file and its params"]
+
+
+def test_a_relative_uri_is_read_from_the_exports_folder_not_the_current_one(tmp_path, jimu_home, run_component,
+                                                                           monkeypatch):
+    (exports(jimu_home) / "sales").mkdir(parents=True)
+    (exports(jimu_home) / "sales" / "day.csv").write_text("n\n1\n", encoding="utf-8")
+    elsewhere = tmp_path / "cwd"
+    (elsewhere / "sales").mkdir(parents=True)
+    (elsewhere / "sales" / "day.csv").write_text("n\n999\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert run_component("load_table", {"uri": "sales/day.csv"}).table()["n"].tolist() == [1]
+    assert run_component("load_table", {"uri": "sales"}).table()["n"].tolist() == [1]
+
+
+def test_a_relative_uri_may_not_climb_out_of_the_exports_folder(tmp_path, jimu_home, run_component, capfd):
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    run = run_component("load_table", {"uri": "../../secret.csv"})
+    assert run.exit_code == FATAL_EXIT_CODE
+    assert "param 'uri': '../../secret.csv' climbs out of the exports folder; remove '..'" in capfd.readouterr().err

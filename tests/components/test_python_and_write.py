@@ -60,3 +60,16 @@ def test_relative_exports_go_to_the_jimu_home_found_from_any_folder(run_componen
     assert run.result["exports"] == [str(target)]
     pd.testing.assert_frame_equal(pd.read_csv(target), FRAME)
     assert not (project / "sub" / "dir" / ".jimu").exists()
+
+
+def test_writing_zero_rows_succeeds_with_a_warning_and_keeps_the_columns(run_component, jimu_home):
+    """A day without sales is no failure: the empty file says so downstream, the warning says so to people."""
+    empty = FRAME.iloc[0:0]
+    run = run_component("write_table", {"uri": "daily/2026-10-01.parquet"}, inputs={"table": empty})
+    assert run.exit_code == 0
+    target = jimu_home / "exports" / "daily" / "2026-10-01.parquet"
+    assert run.result["warnings"] == [f"wrote 0 rows to {target}: the input table is empty; "
+                                      "check the upstream nodes if rows were expected"]
+    written = pd.read_parquet(target)
+    assert written.empty and list(written.columns) == list(FRAME.columns)
+    assert "warnings" not in run_component("write_table", {"uri": "daily/x.csv"}, inputs={"table": FRAME}).result

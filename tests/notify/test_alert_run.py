@@ -26,7 +26,7 @@ def failing_pipeline(csv: Path) -> dict:
             + [{"channel": robot, "conn_id": f"{robot}_ops"} for robot in ROBOTS],
         },
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)},
              "notifications": {"on_success": [{"channel": "webhook", "conn_id": "load_done"}]}},
             {"id": "scale", "component": "python@1.0.0",
              "params": {"code": "def transform(tables, params):\n    raise ValueError('boom {{ ds }} <b>')\n"}},
@@ -86,7 +86,7 @@ def test_run_success_alert_names_the_run_not_a_node(tmp_path):
     spec.write_text(json.dumps({
         "id": "alert_success_test",
         "notifications": {"language": "zh", "on_success": [{"channel": "wecom", "conn_id": "wecom_ops"}]},
-        "nodes": [{"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}}],
+        "nodes": [{"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)}}],
     }), encoding="utf-8")
     with WebhookReceiver() as robot:
         env = {**os.environ, "AIRFLOW_CONN_WECOM_OPS": http_connection(robot.port, password="k")}

@@ -32,7 +32,7 @@ CHAINS = {
 
 def pipeline(attempts: Path, empty_csv: Path) -> dict:
     nodes = [
-        {"id": "empty", "component": "load_table@1.1.2", "params": {"uri": str(empty_csv)}},
+        {"id": "empty", "component": "load_table@1.2.0", "params": {"uri": str(empty_csv)}},
         {"id": "count", "component": "sql@1.2.0", "params": {"query": "SELECT COUNT(*) AS n FROM empty"}},
     ]
     edges = [{"from": "empty.table", "to": "count.tables"}]

@@ -33,7 +33,7 @@ def pipeline(threshold: float) -> dict:
         "id": "gate_run_test",
         "params": {"min_accuracy": {"type": "number", "default": threshold}},
         "nodes": [
-            node("load", "load_table@1.1.2", {
+            node("load", "load_table@1.2.0", {
                 "uri": "package://sklearn.datasets/data/breast_cancer.csv",
                 "skip_rows": 1, "has_header": False, "column_names": [*FEATURES, LABEL],
             }),

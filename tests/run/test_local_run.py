@@ -19,7 +19,7 @@ def pipeline(csv: Path, code: str) -> dict:
         "id": "local_run_test",
         "params": {"factor": {"type": "integer", "default": 3}},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)}},
             {
                 "id": "scale",
                 "component": "python@1.0.0",
@@ -89,7 +89,7 @@ def test_failed_previous_run_does_not_hold_back_depends_on_past(tmp_path, number
         "defaults": {"depends_on_past": True, "pool": "missing_pool", "queue": "no_such_queue",
                      "retry_exponential_backoff": 2, "max_retry_delay_seconds": 60},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(numbers_csv)}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(numbers_csv)}},
             {"id": "check", "component": "python@1.0.0",
              "params": {"code": code, "args": {"fail": {"$param": "fail"}}}},
         ],

@@ -26,12 +26,12 @@ def daily_pipeline(csv: Path, out: str) -> dict:
         "schedule": "@daily",
         "start_date": "2026-11-01",
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)}},
             {"id": "day_sales", "component": "sql@1.2.0", "params": {"query": (
                 "SELECT region, SUM(amount) AS total, :ds AS ds, :run_type AS run_type FROM load "
                 "WHERE CAST(day AS DATE) = :ds GROUP BY region ORDER BY region"
             )}},
-            {"id": "export", "component": "write_table@1.1.0", "params": {"uri": out}},
+            {"id": "export", "component": "write_table@1.2.0", "params": {"uri": out}},
         ],
         "edges": [
             {"from": "load.table", "to": "day_sales.tables"},

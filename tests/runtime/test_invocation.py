@@ -24,7 +24,7 @@ def test_resolution_adds_run_scoped_uris_and_params():
 
 def test_s3_base_and_single_inputs():
     static = static_invocation(
-        pipeline="p", node="w", component="write_table@1.1.0", params={}, inputs={"table": [("u", "table")]},
+        pipeline="p", node="w", component="write_table@1.2.0", params={}, inputs={"table": [("u", "table")]},
         multiple_inputs=set(), outputs=["table"], storage_base="s3://bucket/prefix/",
     )
     doc = resolve_invocation(static, run_id="r", pipeline_params={})
@@ -52,7 +52,7 @@ def test_run_references_take_the_run_values_and_param_values_stay_data():
     from jimu.runtime.run_values import make_run_values
 
     static = static_invocation(
-        pipeline="p", node="w", component="write_table@1.1.0",
+        pipeline="p", node="w", component="write_table@1.2.0",
         params={"uri": {"$run": "ds"}, "parts": [{"$run": "ds_nodash"}, {"$param": "who"}], "odd": {"$run": "nope"}},
         inputs={}, multiple_inputs=set(), outputs=[], storage_base="/data",
     )

@@ -30,7 +30,7 @@ def failing_pipeline(csv: Path) -> dict:
             {"channel": "dingtalk", "conn_id": AlertReceivers.ROBOT_CONN_ID},
         ]},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(csv)}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(csv)}},
             {"id": "check_sales", "component": "python@1.0.0", "params": {"code": FAILING_CODE}},
         ],
         "edges": [{"from": "load.table", "to": "check_sales.tables"}],
@@ -110,7 +110,7 @@ def test_a_run_past_its_deadline_alerts_while_it_is_still_running(real_airflow, 
         "notifications": {"language": "zh", "on_run_longer_than": {
             "seconds": 5, "channels": [{"channel": "wecom", "conn_id": AlertReceivers.ROBOT_CONN_ID}]}},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": str(tmp_path / "sales.csv")}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": str(tmp_path / "sales.csv")}},
             {"id": "slow", "component": "python@1.0.0", "params": {"code": SLOW_CODE}},
         ],
         "edges": [{"from": "load.table", "to": "slow.tables"}],

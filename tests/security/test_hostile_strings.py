@@ -805,7 +805,7 @@ def plant(field: str, valid: str, bad: str) -> tuple[dict, str]:
         "params": {"ok": {"type": "string", "default": "x"}},
         "defaults": {"resources": {}},
         "nodes": [
-            {"id": "load", "component": "load_table@1.1.2", "params": {"uri": "a.csv"}},
+            {"id": "load", "component": "load_table@1.2.0", "params": {"uri": "a.csv"}},
             {"id": "query", "component": "sql@1.2.0", "params": {"query": "SELECT * FROM load"}},
         ],
         "edges": [{"from": "load.table", "to": "query.tables"}],

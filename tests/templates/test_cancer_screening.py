@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import httpx
@@ -19,14 +16,9 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 
 from tests.conftest import REPO
+from tests.templates.cli import jimu
 
 EXAMPLE = REPO / "templates" / "cancer_screening" / "pipeline.json"
-JIMU = Path(sys.executable).with_name("jimu")
-
-
-def jimu(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{JIMU.parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([str(JIMU), *args], capture_output=True, text=True, env=env, timeout=600, check=False)
 
 
 def independent_model(trees: int):
@@ -41,13 +33,6 @@ def independent_model(trees: int):
     model = RandomForestClassifier(n_estimators=trees, max_depth=6, random_state=7)
     model.fit(train[features], train["benign"])
     return model, test, features
-
-
-@pytest.fixture
-def endpoint_name():
-    name = f"cancer_{uuid.uuid4().hex[:8]}"
-    yield name
-    jimu("deployments", "stop", name)
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ def broken_example(raw: dict) -> tuple[dict, set[tuple[str, str, str | None]]]:
     nodes["features"]["params"]["args"]["digits"] = {"$param": "digits"}
     nodes["export"]["component"] = "write_table@3.0.0"
     raw["nodes"].append({"id": "class", "component": "python@1.0.0", "params": {"code": "x = 1"}})
-    raw["nodes"].append({"id": "summary", "component": "write_table@1.1.0"})
+    raw["nodes"].append({"id": "summary", "component": "write_table@1.2.0"})
     raw["nodes"].append({"id": "again", "component": "python@1.0.0", "params": {"code": "x = 1"}})
     raw["edges"].append({"from": "again.table", "to": "again.tables"})
     raw["edges"].append({"from": "ghost.table", "to": "features.tables"})

@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLE
 EXAMPLE_RAW = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 NODE_IDS = ["load_wine", "strong_wines", "features", "export", "dag", "Bad-Id", "x" * 64, ""]
 PORTS = ["table", "tables", "model", "rows", ""]
-COMPONENTS = ["load_table@1.1.2", "sql@1.2.0", "python@1.0.0", "write_table@1.1.0", "sql@9.9.9", "sql", "@"]
+COMPONENTS = ["load_table@1.2.0", "sql@1.2.0", "python@1.0.0", "write_table@1.2.0", "sql@9.9.9", "sql", "@"]
 PARAM_NAMES = ["uri", "query", "dialect", "code", "args", "format", "skip_rows", "column_names", "function", "x"]
 SCHEMA_KEYS = ["type", "default", "minimum", "maximum", "enum", "pattern", "items", "$ref", "$defs", "required"]
 TEXT = st.text(max_size=8)
@@ -43,10 +43,10 @@ LOOSE_NODE = st.fixed_dictionaries(
     optional={"params": st.dictionaries(one_of_or_text(PARAM_NAMES), JSON | SQLISH, max_size=4)},
 )
 OWN_PARAMS = {
-    "load_table@1.1.2": ["uri", "format", "skip_rows", "has_header", "column_names"],
+    "load_table@1.2.0": ["uri", "format", "skip_rows", "has_header", "column_names"],
     "sql@1.2.0": ["query", "dialect"],
     "python@1.0.0": ["code", "function", "args"],
-    "write_table@1.1.0": ["uri", "format"],
+    "write_table@1.2.0": ["uri", "format"],
 }
 VALUES = {
     "query": SQLISH | PARAM_REF,

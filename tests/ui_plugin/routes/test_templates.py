@@ -32,16 +32,16 @@ def test_the_form_is_a_json_schema_with_labels_in_the_language_asked(api):
     nodes = {n["id"] for n in detail["preview"]["nodes"]}
     assert nodes == {n.id for n in SHIPPED["cancer_screening"].pipeline.nodes}
     assert all({e["from"], e["to"]} <= nodes for e in detail["preview"]["edges"])
-    assert detail["versions"] == ["1.0.0"]
+    assert detail["versions"] == [SHIPPED["cancer_screening"].version]
 
 
 def test_instantiate_saves_a_valid_pipeline_with_the_values(api, workspace, catalog):
     answer = api.post("/api/templates/wine_quality/instantiate",
                       json={"id": "my_wines", "values": {"min_alcohol": 13.7}})
     assert answer.status_code == 201, answer.text
-    assert answer.json()["template"] == "wine_quality@1.0.0"
+    assert answer.json()["template"] == SHIPPED["wine_quality"].ref
     saved = json.loads((workspace / "my_wines.json").read_text())
-    assert saved["params"]["min_alcohol"]["default"] == 13.7 and saved["template"] == "wine_quality@1.0.0"
+    assert saved["params"]["min_alcohol"]["default"] == 13.7 and saved["template"] == SHIPPED["wine_quality"].ref
     assert validate_pipeline(saved, catalog).ok
     again = api.post("/api/templates/wine_quality/instantiate", json={"id": "my_wines"})
     assert again.status_code == 409
