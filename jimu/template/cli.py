@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
-from jimu.errors import JimuError, SpecError
+from jimu.errors import JimuError
 from jimu.files import write_atomically
-from jimu.template.spec import CATEGORIES, LANGS, PIPELINE_FILE, TEMPLATE_FILE
+from jimu.template.spec import CATEGORIES, LANGS
 
 # The rest of jimu.template is imported when a templates command runs: every `jimu` command
 # builds this parser.
@@ -120,39 +119,17 @@ def cmd_templates(args, component_catalog) -> int:
 
 
 def _publish(args, component_catalog) -> int:
-    from pydantic import ValidationError
-
-    from jimu.spec.pydantic_issues import issues_from_validation_error
-    from jimu.template.expose import Exposure, template_pipeline
-    from jimu.template.spec import TemplateSpec
-    from jimu.template.store import TemplateStore
+    from jimu.template.publish import parse_exposures, publish_template
     from jimu.validate import read_pipeline_file
 
-    raw = read_pipeline_file(args.pipeline)
-    exposures = []
-    for text in args.expose:
-        try:
-            exposures.append(Exposure.parse(text))
-        except ValueError as exc:
-            raise JimuError(str(exc)) from None
-    pipeline = template_pipeline(raw, exposures, component_catalog, _pairs(args.field_title, "--field-title"))
-    pipeline.pop("$schema", None)
-    fields = {
-        "name": args.name, "version": args.version, "title": args.title, "title_zh": args.title_zh,
-        "description": args.description, "description_zh": args.description_zh, "category": args.category,
-        "tags": args.tags, "author": args.author,
-        "form_zh": {name: {"title": text} for name, text in _pairs(args.field_title_zh, "--field-title-zh").items()},
-    }
-    try:
-        spec = TemplateSpec.model_validate(fields)
-    except ValidationError as exc:
-        raise SpecError("command line", issues_from_validation_error(exc, fields)) from None
-    with tempfile.TemporaryDirectory(prefix="jimu-template-") as temp:
-        folder = Path(temp) / spec.name
-        folder.mkdir()
-        (folder / TEMPLATE_FILE).write_text(spec.model_dump_json(indent=2, exclude_defaults=True) + "\n", encoding="utf-8")
-        (folder / PIPELINE_FILE).write_text(json.dumps(pipeline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        result = TemplateStore(component_catalog).publish(folder)
+    about = {"name": args.name, "version": args.version, "title": args.title, "title_zh": args.title_zh,
+             "description": args.description, "description_zh": args.description_zh, "category": args.category,
+             "tags": args.tags, "author": args.author}
+    result, pipeline = publish_template(
+        read_pipeline_file(args.pipeline), about, parse_exposures(args.expose), component_catalog,
+        titles=_pairs(args.field_title, "--field-title"), titles_zh=_pairs(args.field_title_zh, "--field-title-zh"),
+        source="command line",
+    )
     print(f"{result.status:<10} template {result.name}@{result.version}; form: {', '.join(sorted(pipeline['params'])) or 'none'}")
     print(f"next: jimu templates show {result.name}")
     return 0

@@ -37,12 +37,12 @@ class Exposure:
         node, dot, param = target.partition(".")
         if not dot:
             if name or not IDENTIFIER.accepts(target):
-                raise ValueError(f"--expose {text!r}: write node.param[=name] or the name of a pipeline param")
+                raise ValueError(f"expose {text!r}: write node.param[=name] or the name of a pipeline param")
             return cls(target)
         name = name or param
         for part, what in ((node, "node id"), (param, "param"), (name, "field name")):
             if not IDENTIFIER.accepts(part):
-                raise ValueError(f"--expose {text!r}: {what} {part!r} is not valid; {IDENTIFIER.hint}")
+                raise ValueError(f"expose {text!r}: {what} {part!r} is not valid; {IDENTIFIER.hint}")
         return cls(name, node, param)
 
 

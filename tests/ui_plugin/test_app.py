@@ -43,3 +43,15 @@ def test_read_and_write_dependencies(tmp_path):
         created = client.post("/api/pipelines", json={"id": "a"}, headers={"x-user": "editor"})
         assert created.status_code == 201
     assert {path for kind, path in seen if kind == "write"} == {path for _, path in WRITES}
+
+
+def test_every_route_with_a_body_documents_the_400_a_malformed_body_gets(ui_app):
+    """A body that is no JSON at all is answered 400 by the error handlers, whatever the route."""
+    takes_any_bytes = {"POST /api/validate"}  # answers the problems of whatever it is sent, with 200
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in ui_app.openapi()["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation and "400" not in operation["responses"]
+    ]
+    assert set(missing) == takes_any_bytes

@@ -8,13 +8,16 @@ from typing import Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from jimu.errors import JimuError
+from jimu.errors import JimuError, SpecError
 from jimu.refs import COMPONENT_NAME, SEMVER
+from jimu.registry.store import PublishError
 from jimu.template.describe import describe, form_schema, preview
 from jimu.template.instantiate import FormError, instantiate
-from jimu.ui_plugin.documents import pipeline_file_bytes
-from jimu.ui_plugin.errors import ApiError, error_responses
-from jimu.ui_plugin.ids import pipeline_id
+from jimu.template.publish import parse_exposures, publish_template
+from jimu.template.spec import CATEGORIES
+from jimu.ui_plugin.documents import parse_body, pipeline_file_bytes
+from jimu.ui_plugin.errors import ApiError, IssueBody, error_responses
+from jimu.ui_plugin.ids import PIPELINE_ID_PATH, pipeline_id
 from jimu.ui_plugin.services import EditorServices
 
 LANG_QUERY = Query("en", description="language of titles, descriptions and messages")
@@ -58,6 +61,30 @@ class Instantiated(BaseModel):
     etag: str
 
 
+class PublishRequest(BaseModel):
+    """What "Publish as template" asks: the template's name, version and words, and which params make the form."""
+
+    name: str = Field(pattern=COMPONENT_NAME.json_schema_pattern)
+    version: str = Field(pattern=SEMVER.json_schema_pattern)
+    title: str = Field(min_length=1, max_length=200)
+    title_zh: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    description_zh: str = Field("", max_length=4000)
+    category: Literal[CATEGORIES] = "other"
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    author: str = Field("", max_length=200)
+    expose: list[str] = Field(default_factory=list, max_length=100,
+                              description="node.param[=field] or the name of a pipeline param, one per form field")
+    field_titles: dict[str, str] = Field(default_factory=dict, description="field -> its label in English")
+    field_titles_zh: dict[str, str] = Field(default_factory=dict, description="field -> its label in Chinese")
+
+
+class Published(BaseModel):
+    ref: str
+    status: str = Field(description="published, or unchanged when this version holds the same content")
+    form: list[str]
+
+
 def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
     router = APIRouter(tags=["templates"])
 
@@ -86,7 +113,7 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
                               form=form_schema(template, lang), preview=preview(template))
 
     @router.post("/templates/{name}/instantiate", name="instantiate_template", status_code=201,
-                 dependencies=list(write_dependencies), responses=error_responses(404, 409, 422, 500))
+                 dependencies=list(write_dependencies), responses=error_responses(400, 404, 409, 422, 500))
     def instantiate_template(request: InstantiateRequest, name: str = NAME_PATH) -> Instantiated:
         """Save a pipeline made from the template and the values into the workspace; 422 lists each wrong value
         in plain words (`problems`), 409 if the id is taken."""
@@ -102,5 +129,26 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
                            ) from None
         saved = services.store.create(new_id, pipeline_file_bytes(json.loads(json.dumps(raw)), new_id))
         return Instantiated(id=new_id, template=template.ref, etag=saved.etag)
+
+    @router.post("/pipelines/{id}/publish-template", name="publish_template", status_code=201,
+                 dependencies=list(write_dependencies), responses=error_responses(400, 404, 409, 422, 500))
+    def publish(request: PublishRequest, id: str = PIPELINE_ID_PATH) -> Published:
+        """Publish a saved pipeline as a template version: the exposed params become its form; 422 lists every
+        problem, 409 when the version is published with other content or breaks the form of an earlier one."""
+        raw = parse_body(services.store.read(pipeline_id(id)).data)
+        about = request.model_dump(exclude={"expose", "field_titles", "field_titles_zh"})
+        try:
+            result, pipeline = publish_template(
+                raw, about, parse_exposures(request.expose), services.catalog(),
+                titles=request.field_titles, titles_zh=request.field_titles_zh, source=f"pipeline {id}",
+            )
+        except SpecError as exc:
+            raise ApiError(422, exc.issues[0].message, exc.issues[0].hint,
+                           issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
+        except PublishError as exc:
+            raise ApiError(409, str(exc), "bump the version (a breaking form change needs a new major version)") from None
+        except JimuError as exc:
+            raise ApiError(422, str(exc), "fix the request as the message says") from None
+        return Published(ref=f"{result.name}@{result.version}", status=result.status, form=list(pipeline["params"]))
 
     return router

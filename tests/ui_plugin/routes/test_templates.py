@@ -68,3 +68,47 @@ def test_unknown_or_malformed_names_say_what_to_do(api, url, status):
 def test_a_bad_pipeline_id_is_refused(api, workspace):
     answer = api.post("/api/templates/wine_quality/instantiate", json={"id": "../escape"})
     assert answer.status_code in (400, 422) and not (workspace.parent / "escape.json").exists()
+
+
+def save(api, pipeline: dict) -> None:
+    answer = api.post("/api/pipelines", json=pipeline)
+    assert answer.status_code == 201, answer.text
+
+
+def test_publish_as_template_then_fill_it_in(api, workspace, wine):
+    import uuid
+
+    save(api, wine)
+    name = f"strong_{uuid.uuid4().hex[:8]}"
+    body = {"name": name, "version": "1.0.0", "title": "Strong wines", "title_zh": "烈性葡萄酒", "category": "etl",
+            "expose": ["min_alcohol", "features.args=feature_args"],
+            "field_titles": {"feature_args": "Feature settings"}, "field_titles_zh": {"min_alcohol": "最低酒精度"}}
+    answer = api.post(f"/api/pipelines/{wine['id']}/publish-template", json=body)
+    assert answer.status_code == 201, answer.text
+    assert answer.json() == {"ref": f"{name}@1.0.0", "status": "published", "form": ["min_alcohol", "feature_args"]}
+    form = api.get(f"/api/templates/{name}", params={"lang": "zh"}).json()["form"]["properties"]
+    assert (form["min_alcohol"]["title"], form["feature_args"]["title"]) == ("最低酒精度", "Feature settings")
+    made = api.post(f"/api/templates/{name}/instantiate", json={"id": f"{name}_mine", "values": {"min_alcohol": 14}})
+    assert made.status_code == 201, made.text
+    # The same again changes nothing; other words under the same version are refused.
+    assert api.post(f"/api/pipelines/{wine['id']}/publish-template", json=body).json()["status"] == "unchanged"
+    clash = api.post(f"/api/pipelines/{wine['id']}/publish-template", json={**body, "title": "Other words"})
+    assert clash.status_code == 409 and "bump the version" in clash.json()["detail"]["fix"]
+
+
+@pytest.mark.parametrize(("expose", "where"), [
+    (["nosuch.param"], "there is no node 'nosuch'"),
+    (["export_file"], "bound in the SQL of node 'strong_wines'"),
+    (["../x"], "expose '../x': node id '' is not valid"),
+])
+def test_a_bad_publish_is_422_with_what_to_fix(api, workspace, wine, expose, where):
+    save(api, wine)
+    answer = api.post(f"/api/pipelines/{wine['id']}/publish-template",
+                      json={"name": "bad_one", "version": "1.0.0", "title": "T", "expose": expose})
+    assert answer.status_code == 422, answer.text
+    assert where in answer.json()["detail"]["message"]
+
+
+def test_publishing_a_pipeline_that_is_not_there_is_404(api, workspace):
+    answer = api.post("/api/pipelines/nosuch/publish-template", json={"name": "t", "version": "1.0.0", "title": "T"})
+    assert answer.status_code == 404
