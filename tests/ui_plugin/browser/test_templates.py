@@ -58,6 +58,16 @@ def test_gallery_form_problem_and_create(editor, editor_workspace):
     saved = json.loads((editor_workspace / "wine_quality_1.json").read_text())
     assert saved["params"]["min_alcohol"]["default"] == 12.5
 
+    # Keyboard only: the next pipeline from the same template gets the next free id; a taken one is refused.
+    gallery.open_gallery()
+    gallery.card("wine_quality").focus()
+    editor.page.keyboard.press("Enter")
+    expect(gallery.pipeline_id).to_have_value("wine_quality_2")
+    expect(gallery.pipeline_id).to_be_focused()
+    gallery.pipeline_id.fill("wine_quality_1")
+    expect(gallery.id_problem).to_contain_text("has this id already")
+    expect(gallery.create_button).to_be_disabled()
+
 
 def test_gallery_in_chinese(editor):
     gallery = editor.templates

@@ -14,6 +14,8 @@ class Templates:
         self.form = page.get_by_test_id("template-form")
         self.pipeline_id = page.get_by_test_id("template-pipeline-id")
         self.error = page.get_by_test_id("template-error")
+        self.id_problem = page.get_by_test_id("template-id-problem")
+        self.create_button = page.get_by_test_id("template-create")
 
     def open_gallery(self) -> None:
         self.page.get_by_test_id("templates").click()
@@ -35,4 +37,4 @@ class Templates:
         self.field(name).locator("input").fill(value)
 
     def create(self) -> None:
-        self.page.get_by_test_id("template-create").click()
+        self.create_button.click()
