@@ -67,6 +67,7 @@ def test_gallery_form_problem_and_create(editor, editor_workspace):
     gallery.pipeline_id.fill("wine_quality_1")
     expect(gallery.id_problem).to_contain_text("has this id already")
     expect(gallery.create_button).to_be_disabled()
+    editor.shot("id-taken")
 
 
 def test_gallery_in_chinese(editor):
@@ -76,6 +77,7 @@ def test_gallery_in_chinese(editor):
     gallery.open_gallery()
     expect(gallery.card("wine_quality")).to_contain_text(cards["wine_quality"]["title"])
     assert cards["wine_quality"]["title"] != next(c for c in shipped(editor, "en") if c["name"] == "wine_quality")["title"]
+    editor.shot("cards-zh")
     gallery.choose("wine_quality")
     expect(gallery.field("min_alcohol")).to_contain_text("最低酒精度")
     editor.shot("gallery-zh")

@@ -69,7 +69,10 @@ export function TemplatesDialog({ onClose, mayLeave }: Props) {
                 <button type="button" className="template-card" data-template={card.name} onClick={() => setChosen(card.name)}>
                   <span className="template-card-head">
                     <strong className="template-card-title">{card.title}</strong>
-                    <span className="template-category">{card.category}</span>
+                    <span className="template-category">
+                      {/* a category without a translation shows as the template names it */}
+                      {t(`templates.categories.${card.category}`, { defaultValue: card.category })}
+                    </span>
                   </span>
                   <span className="template-card-description">{card.description}</span>
                   <span className="template-card-foot">
