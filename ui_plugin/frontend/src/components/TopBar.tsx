@@ -5,6 +5,7 @@ import { useEditor } from "../store";
 import { useUi } from "../ui";
 import { PipelinesDialog } from "./PipelinesDialog";
 import { RunControls } from "./RunControls";
+import { TemplatesDialog } from "./TemplatesDialog";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "EN", zh: "中文" };
 
@@ -13,6 +14,7 @@ export function TopBar() {
   const { pipelines, open, dirty, status, openPipeline, newPipeline, save } = useEditor();
   const { codeView, setCodeView } = useUi();
   const [listing, setListing] = useState(false);
+  const [gallery, setGallery] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -69,6 +71,10 @@ export function TopBar() {
         {t("pipelines.button")}
       </button>
       {listing && <PipelinesDialog onClose={() => setListing(false)} mayLeave={leave} />}
+      <button type="button" data-testid="templates" onClick={() => setGallery(true)}>
+        {t("templates.button")}
+      </button>
+      {gallery && <TemplatesDialog onClose={() => setGallery(false)} mayLeave={leave} />}
       <button type="button" data-testid="save" title={t("topbar.saveHint")} disabled={!open} onClick={() => void save()}>
         {t("topbar.save")}
       </button>

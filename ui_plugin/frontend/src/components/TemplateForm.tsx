@@ -1,0 +1,119 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import * as api from "../api";
+import { SchemaForm } from "../inspector/SchemaForm";
+import { isIdentifier } from "../spec";
+import { useEditor } from "../store";
+import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail } from "../templatesApi";
+import type { Problem } from "../validation";
+
+interface Props {
+  name: string;
+  onBack: () => void;
+  onDone: () => void;
+  mayLeave: () => boolean;
+}
+
+/** A free pipeline id for a template: its name with the first unused `_1`, `_2`... */
+export function freePipelineId(name: string, taken: Set<string>): string {
+  const base = name.slice(0, 56);
+  for (let n = 1; ; n++) if (!taken.has(`${base}_${n}`)) return `${base}_${n}`;
+}
+
+// The server's plain-words problems, shaped as the form's field notes expect (path `$.<field>`).
+function asProblems(problems: { field: string; message: string }[]): Problem[] {
+  return problems.map((p) => ({ code: "form", path: `$.${p.field}`, message: p.message, hint: "", node: null, field: null, severity: "error" }));
+}
+
+/** One template's form: the new pipeline's id and the template's fields; "Create" saves and opens the pipeline. */
+export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const pipelines = useEditor((s) => s.pipelines);
+  const taken = new Set(pipelines.map((p) => p.id));
+  const [detail, setDetail] = useState<TemplateDetail | null>(null);
+  const [values, setValues] = useState<unknown>({});
+  const [id, setId] = useState(() => freePipelineId(name, taken));
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    readTemplate(name, lang)
+      .then((answer) => current && setDetail(answer))
+      .catch((failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)));
+    return () => {
+      current = false;
+    };
+  }, [name, lang]);
+
+  const create = async () => {
+    if (!mayLeave()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await instantiateTemplate(name, id, values, lang);
+      setProblems([]);
+      useEditor.setState({ pipelines: await api.listPipelines() });
+      await useEditor.getState().openPipeline(id);
+      onDone();
+    } catch (failure) {
+      const wrong = fieldProblems(failure);
+      setProblems(asProblems(wrong));
+      // Problems with a field sit by it; anything else (a taken id) shows above the button.
+      if (wrong.length === 0) setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const idProblem = !isIdentifier(id) ? t("templates.badId") : taken.has(id) ? t("templates.taken") : null;
+
+  return (
+    // A div, not a form: rjsf draws its own <form> inside, and forms do not nest.
+    <div className="template-form" data-testid="template-form" data-template={name}>
+      <h2>{detail?.title ?? name}</h2>
+      {detail && <p className="dialog-hint">{detail.description}</p>}
+      {detail && (
+        <p className="template-preview" data-testid="template-preview">
+          {t("templates.steps")}: {detail.preview.nodes.map((node) => node.title).join(" → ")}
+        </p>
+      )}
+      <label className="template-id">
+        {t("templates.pipelineId")}
+        <input autoFocus data-testid="template-pipeline-id" className="mono" value={id} onChange={(event) => setId(event.target.value)} />
+      </label>
+      {idProblem && (
+        <span className="dialog-hint" role="alert" data-testid="template-id-problem">
+          {idProblem}
+        </span>
+      )}
+      {detail && (
+        <div className="template-fields inspector" data-testid="template-fields">
+          <SchemaForm
+            idPrefix="template"
+            schema={detail.form}
+            formData={values}
+            context={{ prefix: "", problems }}
+            fillDefaults
+            onEdit={setValues}
+          />
+        </div>
+      )}
+      {error && (
+        <p className="dialog-error" role="alert" data-testid="template-error">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" data-testid="template-back" onClick={onBack}>
+          {t("templates.back")}
+        </button>
+        <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || idProblem !== null}>
+          {t("templates.create")}
+        </button>
+      </div>
+    </div>
+  );
+}
