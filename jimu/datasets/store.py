@@ -145,5 +145,9 @@ class DatasetStore:
 
     def preview(self, dataset_id: str, rows: int = 20) -> list[dict]:
         """The first rows, as JSON-ready records."""
-        table = pq.read_table(self.folder(dataset_id) / TABLE_FILE).slice(0, rows)
-        return json.loads(table.to_pandas().to_json(orient="records", date_format="iso"))
+        # Only the first rows are read, not the whole table (an upload may be 50 MB).
+        batches = pq.ParquetFile(self.folder(dataset_id) / TABLE_FILE).iter_batches(batch_size=rows)
+        first = next(batches, None)
+        if first is None:
+            return []
+        return json.loads(first.to_pandas().to_json(orient="records", date_format="iso"))
