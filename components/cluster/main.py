@@ -19,7 +19,7 @@ SEGMENT_COLUMN = "segment"
 PROFILE_HEAD = ["segment", "rows", "share"]
 STARTS = 10  # KMeans n_init: the best of this many k-means++ starts
 # The silhouette compares every pair of rows; beyond this many it is computed on a sample of them.
-SILHOUETTE_SAMPLE = 5000
+SILHOUETTE_SAMPLE = 2000
 
 
 def fit_segments(x: np.ndarray, segments: int, scale: bool, seed: int) -> tuple[np.ndarray, np.ndarray, KMeans]:

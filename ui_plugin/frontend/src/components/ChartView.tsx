@@ -17,6 +17,9 @@ const TITLE_KEYS: Record<string, string> = {
   Residual: "residual",
   Column: "column",
   Missing: "missing",
+  Segment: "segment",
+  "z-score": "z_score",
+  "Anomaly score": "anomaly_score",
 };
 
 // The size each chart is drawn at in the run tab (specs ask for more; the pane grows to fit these).
