@@ -40,5 +40,46 @@ def test_missing_column(run_component, capfd):
     run = run_component("one_hot", {"columns": ["colour"]}, inputs={"table": SMALL})
     assert run.exit_code == 1
     err = capfd.readouterr().err
-    assert "node 'node' (one_hot@1.0.0) failed" in err
+    assert "node 'node' (one_hot@1.1.0) failed" in err
     assert "param 'columns'" in err and "'colour'" in err
+
+
+MIXED = pd.DataFrame({
+    "city": ["Beijing", "Shanghai", None, "Beijing"],
+    "visits": [3, None, 2, 5],
+    "member": [True, False, True, True],
+    "churned": ["yes", "no", "no", "yes"],
+})
+
+
+def test_without_columns_encodes_every_text_column_but_the_excluded(run_component):
+    run = run_component("one_hot", {"exclude": ["churned"]}, inputs={"table": MIXED})
+    assert run.exit_code == 0
+    pd.testing.assert_frame_equal(run.table(), pd.get_dummies(MIXED, columns=["city"]))
+
+
+def test_as_numbers_writes_ones_and_zeros(run_component):
+    run = run_component("one_hot", {"exclude": ["churned"], "as_numbers": True}, inputs={"table": MIXED})
+    assert run.exit_code == 0
+    pd.testing.assert_frame_equal(run.table(), pd.get_dummies(MIXED, columns=["city"], dtype="int64"))
+
+
+def test_without_columns_a_table_without_text_passes_through(run_component):
+    numbers = MIXED.drop(columns=["city", "churned"])
+    run = run_component("one_hot", {}, inputs={"table": numbers})
+    assert run.exit_code == 0
+    pd.testing.assert_frame_equal(run.table(), numbers)
+
+
+def test_an_id_among_the_text_columns_is_refused_with_what_to_do(run_component, capfd):
+    ids = MIXED.assign(order=["A1", "A2", "A3", "A4"])
+    run = run_component("one_hot", {"exclude": ["churned"], "max_categories": 3}, inputs={"table": ids})
+    assert run.exit_code == 1
+    err = capfd.readouterr().err
+    assert "column 'order' has 4 distinct values, more than 3" in err and "remove it from the data" in err
+
+
+def test_an_unknown_excluded_column_is_named(run_component, capfd):
+    run = run_component("one_hot", {"exclude": ["label"]}, inputs={"table": MIXED})
+    assert run.exit_code == 1
+    assert "param 'exclude': the input table has no column 'label'" in capfd.readouterr().err
