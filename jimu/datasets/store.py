@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jimu.datasets.bundled import bundled_path, bundled_table
 from jimu.datasets.read_upload import DatasetError, read_upload
 from jimu.errors import JimuError
 from jimu.files import make_temp_dir, new_file_mode
@@ -49,6 +50,7 @@ class DatasetInfo:
     sha256: str
     added_at: str
     uri: str
+    bundled: bool = False  # a file shipped in a template (package:// URI), not an upload; its id is ""
 
 
 def type_in_words(kind: pa.DataType) -> str:
@@ -131,17 +133,39 @@ class DatasetStore:
                 found.append(self.info(folder.name))
         return sorted(found, key=lambda d: (d.added_at, d.id), reverse=True)
 
-    def columns_of(self, uri: object) -> list[str] | None:
-        """The column names of the stored dataset at `uri` (as a form field holds it), None if it is none of ours."""
+    def stored_id(self, uri: object) -> str | None:
+        """The id of the stored dataset whose table `uri` is (as a form field holds it), else None."""
         if not isinstance(uri, str):
             return None
         path = Path(uri)
         if path.name != TABLE_FILE or path.parent.parent != self.root or not DATASET_ID.accepts(path.parent.name):
             return None
+        return path.parent.name if (path.parent / INFO_FILE).is_file() else None
+
+    def describe(self, uri: object) -> DatasetInfo | None:
+        """What a dataset field's value names: a stored dataset, or a file a template ships; None if neither."""
+        stored = self.stored_id(uri)
+        if stored is not None:
+            return self.info(stored)
+        path = bundled_path(uri)
+        if path is None:
+            return None
         try:
-            return [c.name for c in self.info(path.parent.name).columns]
+            table = bundled_table(path)
+        except DatasetError:
+            return None
+        data = path.read_bytes()
+        return DatasetInfo(id="", name=path.name, bytes=len(data), rows=table.num_rows,
+                           columns=[Column(f.name, type_in_words(f.type)) for f in table.schema],
+                           sha256=hashlib.sha256(data).hexdigest(), added_at="", uri=str(uri), bundled=True)
+
+    def columns_of(self, uri: object) -> list[str] | None:
+        """The column names of the dataset at `uri` (stored or bundled), None if it is none of ours."""
+        try:
+            info = self.describe(uri)
         except JimuError:
             return None
+        return None if info is None else [c.name for c in info.columns]
 
     def preview(self, dataset_id: str, rows: int = 20) -> list[dict]:
         """The first rows, as JSON-ready records."""
@@ -150,4 +174,15 @@ class DatasetStore:
         first = next(batches, None)
         if first is None:
             return []
-        return json.loads(first.to_pandas().to_json(orient="records", date_format="iso"))
+        return _records(first)
+
+    def preview_of(self, info: DatasetInfo, rows: int = 20) -> list[dict]:
+        """The first rows of a described dataset, stored or bundled."""
+        if not info.bundled:
+            return self.preview(info.id, rows)
+        path = bundled_path(info.uri)
+        return [] if path is None else _records(bundled_table(path).slice(0, rows))
+
+
+def _records(rows: pa.Table | pa.RecordBatch) -> list[dict]:
+    return json.loads(rows.to_pandas().to_json(orient="records", date_format="iso"))

@@ -22,7 +22,8 @@ from jimu.airflow_env import configure_airflow, ensure_metadata_db, jimu_home
 from jimu.catalog import ComponentCatalog
 from jimu.compile import compile_pipeline
 from jimu.compile.profile import load_profile
-from jimu.errors import RunError
+from jimu.compile.render_dag import DEFAULT_START_DATE
+from jimu.errors import Issue, RunError, SpecError
 from jimu.files import write_atomically
 from jimu.run.node_process import (
     PROGRESS_FILE_ENV,
@@ -163,6 +164,19 @@ def prepare_local_dag(spec: PipelineSpec, catalog: ComponentCatalog, source: str
     return airflow_home, dag_file, profile
 
 
+def refuse_date_before_start(spec: PipelineSpec, logical_date: datetime.datetime | None) -> None:
+    """A run dated before the DAG's start_date runs no task in Airflow yet ends "success": refuse it up front."""
+    start_day = spec.start_date or DEFAULT_START_DATE
+    start = datetime.datetime.combine(start_day, datetime.time(), datetime.UTC)
+    if logical_date is not None and logical_date < start:
+        raise SpecError(spec.id, [Issue(
+            "logical-date-before-start", "start_date",
+            f"the logical date {logical_date.isoformat()} is before the pipeline's start_date {start_day.isoformat()}: "
+            "Airflow would run none of its nodes for it",
+            f"give a logical date on or after {start_day.isoformat()}, or set an earlier start_date",
+        )])
+
+
 def run_pipeline_locally(
     spec: PipelineSpec,
     catalog: ComponentCatalog,
@@ -184,6 +198,7 @@ def run_pipeline_locally(
     `queued_run_id` names a run Airflow already queued for `logical_date` (a backfill's, see
     jimu.backfill): dag.test() executes that run instead of creating a manual one.
     """
+    refuse_date_before_start(spec, logical_date)
     events = events or (lambda event: None)
     reuse = reuse or {}
     home = jimu_home()

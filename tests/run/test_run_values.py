@@ -3,6 +3,7 @@ an asset-scheduled pipeline runs as a manual run with no asset events."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -11,6 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jimu.errors import SpecError
+from jimu.run.local import refuse_date_before_start
+from jimu.spec import PipelineSpec
 
 JIMU = Path(sys.executable).with_name("jimu")
 SALES = pd.DataFrame({
@@ -82,6 +89,35 @@ def test_a_bad_logical_date_is_refused_before_running(tmp_path):
     proc = jimu_run(spec_file, "--logical-date", "29/11/2026")
     assert proc.returncode != 0
     assert "--logical-date" in proc.stdout + proc.stderr and "2026-11-29" in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_a_logical_date_before_start_date_is_refused_and_runs_nothing(tmp_path):
+    spec_file = tmp_path / "pipeline.json"
+    csv = tmp_path / "sales.csv"
+    SALES.to_csv(csv, index=False)
+    spec_file.write_text(json.dumps(daily_pipeline(csv, f"{tmp_path}/out.csv")), encoding="utf-8")
+    proc = jimu_run(spec_file, "--logical-date", "2026-10-31")
+    assert proc.returncode != 0
+    said = proc.stdout + proc.stderr
+    assert "before the pipeline's start_date 2026-11-01" in said and "on or after 2026-11-01" in said
+    assert not (tmp_path / "out.csv").exists()
+
+
+@given(day=st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2100, 1, 1)),
+       start=st.one_of(st.none(), st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2100, 1, 1))),
+       hour=st.integers(0, 23), offset=st.integers(-12, 14))
+def test_exactly_the_dates_before_the_dags_start_are_refused(day, start, hour, offset):
+    """As Airflow counts: the DAG starts at midnight UTC of start_date (2025-01-01 when unset)."""
+    spec = PipelineSpec.model_validate({**daily_pipeline(Path("x.csv"), "y.csv"), "start_date": start})
+    zone = datetime.timezone(datetime.timedelta(hours=offset))
+    when = datetime.datetime.combine(day, datetime.time(hour), zone)
+    starts = datetime.datetime(*(start or datetime.date(2025, 1, 1)).timetuple()[:3], tzinfo=datetime.UTC)
+    if when < starts:
+        with pytest.raises(SpecError, match="before the pipeline's start_date"):
+            refuse_date_before_start(spec, when)
+    else:
+        refuse_date_before_start(spec, when)
 
 
 @pytest.mark.slow

@@ -80,3 +80,15 @@ def test_dataset_and_column_fields_are_checked_against_the_uploaded_data(tmp_pat
         "Your data: pick one of the uploaded datasets, or upload a file"]
     # A path that only looks like a dataset's is none.
     assert store.columns_of(str(tmp_path / "datasets" / ".." / info.id / "table.parquet")) is None
+
+
+def test_a_template_s_bundled_data_is_a_dataset_default_with_its_columns(tmp_path):
+    from jimu.datasets.store import DatasetStore
+
+    store = DatasetStore(tmp_path / "datasets")
+    form = {**DATA_FORM, "data": {**DATA_FORM["data"], "default": "package://jimu.templates.daily_sales/data/sales.csv"}}
+    check = lambda values: [p.message for p in check_values(form, values, dataset_columns=store.columns_of)]  # noqa: E731
+    assert check({"label": "store"}) == []
+    assert check({"label": "colour"})[0].startswith("Label column must be a column of Your data: order_id, sale_date")
+    assert check({"data": "package://sklearn.datasets/data/iris.csv", "label": "target"}) == [
+        "Your data: pick one of the uploaded datasets, or upload a file"]

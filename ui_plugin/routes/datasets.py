@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Path, UploadFile
+from fastapi import APIRouter, File, Path, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from jimu.datasets.read_upload import DatasetError
@@ -13,6 +13,8 @@ from jimu.ui_plugin.errors import ApiError, error_responses
 PREVIEW_ROWS = 20
 DATASET_ID_PATH = Path(description="the dataset's id (from its upload)", pattern=DATASET_ID.json_schema_pattern)
 UPLOAD_FILE = File(description="a .csv, .tsv, .xlsx or .parquet file")
+DATASET_URI_QUERY = Query(max_length=4096, description="a dataset field's value: a stored dataset's uri, or a "
+                          "package://jimu.templates.<template>/<file> a template ships")
 
 
 class ColumnBody(BaseModel):
@@ -29,6 +31,7 @@ class DatasetBody(BaseModel):
     sha256: str
     added_at: str
     uri: str = Field(description="what a pipeline param of format dataset takes")
+    bundled: bool = Field(False, description="a file a template ships (its id is empty), not an upload")
 
     @classmethod
     def of(cls, info: DatasetInfo) -> DatasetBody:
@@ -65,6 +68,19 @@ def datasets_router(store: DatasetStore, write_dependencies) -> APIRouter:
     def list_datasets() -> list[DatasetBody]:
         """Every uploaded dataset, newest first."""
         return [DatasetBody.of(info) for info in store.list()]
+
+    # Declared before /datasets/{id}, which would otherwise take "describe" for an id.
+    @router.get("/datasets/describe", name="describe_dataset", responses=error_responses(404, 422, 500))
+    def describe_dataset(uri: str = DATASET_URI_QUERY) -> DatasetPreview:
+        """The dataset a form field's value names (a template's default data too): columns, types, first rows."""
+        try:
+            info = store.describe(uri)
+        except JimuError:
+            info = None
+        if info is None:
+            raise ApiError(404, f"{uri!r} is neither an uploaded dataset nor data a template ships",
+                           "upload the file (POST /api/datasets) and use the uri it answers with")
+        return DatasetPreview(**DatasetBody.of(info).model_dump(), preview=store.preview_of(info, PREVIEW_ROWS))
 
     @router.get("/datasets/{id}", name="get_dataset", responses=error_responses(404, 422, 500))
     def get_dataset(id: str = DATASET_ID_PATH) -> DatasetPreview:

@@ -6,6 +6,7 @@ import httpx
 import pandas as pd
 import pytest
 
+from jimu.datasets.bundled import bundled_path
 from jimu.ui_plugin.app import create_app
 from jimu.ui_plugin.config import UiConfig
 from tests.datasets.test_store import BAD_FILES, csv_bytes, iris, xlsx_bytes
@@ -98,3 +99,26 @@ def test_an_id_that_is_no_hash_is_refused(http, dataset_id):
 def test_an_unknown_id_is_404_with_what_to_do(http):
     answer = http.get(f"/api/datasets/{'0' * 20}")
     assert answer.status_code == 404 and "upload the file again" in answer.json()["detail"]["fix"]
+
+
+def test_describe_answers_for_an_upload_and_for_data_a_template_ships(http):
+    stored = upload(http, "iris.csv", csv_bytes(iris())).json()
+    described = http.get("/api/datasets/describe", params={"uri": stored["uri"]}).json()
+    assert (described["id"], described["bundled"], described["preview"]) == (stored["id"], False, stored["preview"])
+
+    uri = "package://jimu.templates.daily_sales/data/sales.csv"
+    bundled = http.get("/api/datasets/describe", params={"uri": uri})
+    assert bundled.status_code == 200, bundled.text
+    body = bundled.json()
+    expected = pd.read_csv(bundled_path(uri))
+    assert (body["bundled"], body["id"], body["uri"], body["rows"]) == (True, "", uri, len(expected))
+    assert [c["name"] for c in body["columns"]] == list(expected.columns)
+    assert [row["order_id"] for row in body["preview"]] == list(expected["order_id"].head(20))
+
+
+@pytest.mark.parametrize("uri", ["package://sklearn.datasets/data/iris.csv", "/etc/passwd", "../x/table.parquet",
+                                 "package://jimu.templates.daily_sales/../pipeline.json", ""])
+def test_describe_of_anything_else_is_404_with_what_to_do(http, uri):
+    answer = http.get("/api/datasets/describe", params={"uri": uri})
+    assert answer.status_code == 404, answer.text
+    assert "POST /api/datasets" in answer.json()["detail"]["fix"]
