@@ -27,9 +27,10 @@ from jimu.airflow_env import jimu_home
 from jimu.errors import JimuError
 from jimu.files import write_atomically
 from jimu.refs import DEPLOYMENT_NAME
+from jimu.runtime.served import RECORD_FILE
 
 HOST = "127.0.0.1"
-STATE_FILE = "state.json"
+STATE_FILE = RECORD_FILE  # the record jimu.runtime.served reads: which model a name serves
 SERVER_MODULE = "jimu.serving.serve"
 
 

@@ -75,8 +75,10 @@ def test_the_daily_etl_feeds_the_retraining_through_its_asset(real_airflow, tmp_
     assert all(r["state"] == "success" for r in etl_runs), etl_runs
     assert run["state"] == "success", run
     # The gate held (a closed gate skips itself and what follows): no model server is left running.
-    assert run["tasks"] == {**dict.fromkeys(["load_history", "features", "split", "train", "evaluate"], "success"),
-                            "r2_gate": "skipped", "serve": "skipped"}
+    assert run["tasks"] == {
+        **dict.fromkeys(["load_history", "features", "train_days", "held_out_days", "train", "evaluate"], "success"),
+        **dict.fromkeys(["r2_gate", "champion_gate", "serve"], "skipped"),
+    }
     # The retraining read every day exported so far: the triggering day's totals and the earlier ones.
     uri = port_uri(storage.default_storage_base(), RETRAINING, retraining["dag_run_id"], "load_history", "table")
     history = storage.read_table(uri).to_pandas()
