@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api";
 import { SchemaForm } from "../inspector/SchemaForm";
@@ -6,6 +6,8 @@ import { isIdentifier } from "../spec";
 import { useEditor } from "../store";
 import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail } from "../templatesApi";
 import type { Problem } from "../validation";
+import { datasetWidgets } from "./datasetWidgets";
+import { PipelinePicture } from "./PipelinePicture";
 
 interface Props {
   name: string;
@@ -37,6 +39,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const widgets = useMemo(() => (detail ? datasetWidgets(detail.form) : {}), [detail]);
 
   useEffect(() => {
     let current = true;
@@ -76,9 +79,9 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
       <h2>{detail?.title ?? name}</h2>
       {detail && <p className="dialog-hint">{detail.description}</p>}
       {detail && (
-        <p className="template-preview" data-testid="template-preview">
-          {t("templates.steps")}: {detail.preview.nodes.map((node) => node.title).join(" → ")}
-        </p>
+        <div data-testid="template-preview">
+          <PipelinePicture preview={detail.preview} />
+        </div>
       )}
       <label className="template-id">
         {t("templates.pipelineId")}
@@ -94,6 +97,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
           <SchemaForm
             idPrefix="template"
             schema={detail.form}
+            uiSchema={widgets}
             formData={values}
             context={{ prefix: "", problems }}
             fillDefaults
