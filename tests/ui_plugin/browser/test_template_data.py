@@ -219,3 +219,40 @@ def test_refused_files_keep_the_choice_and_store_nothing(editor, data_template, 
     assert step_titles(data.picture) == ["读取数据", python_zh]
     editor.shot("refused-ragged-zh")
     assert stored_datasets() == before
+
+
+def test_a_slow_upload_shows_how_far_it_got(editor, data_template, tmp_path):
+    data = editor.template_data
+    big = tmp_path / "big.csv"
+    pd.DataFrame({"n": range(150_000), "half": [i / 2 for i in range(150_000)]}).to_csv(big, index=False)
+    open_form(editor)
+    # A slow line (about 600 KB/s up): the file takes seconds to send, as a 40 MB one does on a real network.
+    cdp = editor.page.context.new_cdp_session(editor.page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 600_000})
+    data.upload(big)
+    # The bar moves: a share sent that is neither nothing nor everything, then a larger one.
+    first = wait_for_progress(editor, 1)
+    expect(editor.templates.create_button).to_be_disabled()  # until the upload answers: else the old data goes
+    editor.shot("uploading")
+    assert wait_for_progress(editor, first + 1) > first
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    expect(data.current).to_contain_text("big.csv: 150,000 rows, 2 columns")
+    expect(data.progress).to_be_hidden()
+    expect(editor.templates.create_button).to_be_enabled()
+
+
+def wait_for_progress(editor, at_least: int) -> int:
+    """The upload bar's percentage once it reaches `at_least` (and is still below 100); its words say the same."""
+    handle = editor.page.wait_for_function(
+        """(least) => {
+            const status = document.querySelector('[data-testid="dataset-progress"]');
+            const bar = status && status.querySelector("progress");
+            const value = bar && bar.hasAttribute("value") ? Number(bar.value) : -1;
+            return value >= least && value < 100 ? [value, status.innerText] : false;
+        }""", arg=at_least, timeout=20_000)
+    value, words = handle.json_value()
+    assert words == f"Uploading big.csv: {value}%"
+    return int(value)

@@ -75,11 +75,13 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
   // Column fields bound to this one follow what it shows.
   const show = useShownDatasets((s) => s.show);
   const forget = useShownDatasets((s) => s.forget);
+  const setUploading = useShownDatasets((s) => s.setUploading);
   useEffect(() => {
     if (shown && shown.uri === uri) show(name, shown);
     else forget(name);
   }, [shown, uri, name, show, forget]);
   useEffect(() => () => forget(name), [name, forget]);
+  useEffect(() => setUploading(name, upload !== null), [name, upload, setUploading]);
 
   const send = (file: File) => {
     setRefusal(null);
@@ -145,7 +147,16 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
         <button type="button" id={id} onClick={() => picker.current?.click()} disabled={locked}>
           {t("datasets.choose")}
         </button>
-        <span className="dialog-hint">{dragging ? t("datasets.dropHere") : t("datasets.drop")}</span>
+        {upload ? (
+          // In the box's own line, so nothing below moves while a file goes up.
+          <span className="dataset-progress" role="status" data-testid="dataset-progress">
+            {/* Once every byte is sent the server reads the file: an indeterminate bar, still moving. */}
+            <progress max={100} value={sending ? percent : undefined} />
+            <span>{sending ? t("datasets.uploading", { name: upload.name, percent }) : t("datasets.reading", { name: upload.name })}</span>
+          </span>
+        ) : (
+          <span className="dialog-hint">{dragging ? t("datasets.dropHere") : t("datasets.drop")}</span>
+        )}
         <input
           ref={picker}
           type="file"
@@ -159,13 +170,6 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
           }}
         />
       </div>
-      {upload && (
-        <div className="dataset-progress" role="status" data-testid="dataset-progress">
-          {/* Once every byte is sent the server reads the file: an indeterminate bar, still moving. */}
-          <progress max={100} value={sending ? percent : undefined} />
-          <span>{sending ? t("datasets.uploading", { name: upload.name, percent }) : t("datasets.reading", { name: upload.name })}</span>
-        </div>
-      )}
       {refusal && (
         <p className="dialog-error dataset-refused" role="alert" data-testid="dataset-refused">
           {t("datasets.refused", { message: refusalWords(refusal, i18n.language, t) })}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api";
 import { SchemaForm } from "../inspector/SchemaForm";
+import { useAnyUpload } from "../datasets/shown";
 import { isIdentifier } from "../spec";
 import { useEditor } from "../store";
 import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail } from "../templatesApi";
@@ -40,6 +41,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const widgets = useMemo(() => (detail ? datasetWidgets(detail.form) : {}), [detail]);
+  const uploading = useAnyUpload(); // a pipeline made now would take the data chosen before the upload
 
   useEffect(() => {
     let current = true;
@@ -114,7 +116,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
         <button type="button" data-testid="template-back" onClick={onBack}>
           {t("templates.back")}
         </button>
-        <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || idProblem !== null}>
+        <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || uploading || idProblem !== null}>
           {t("templates.create")}
         </button>
       </div>
