@@ -18,17 +18,25 @@ from jimu.template.store import TemplateStore
 from tests.conftest import REPO
 from tests.ui_plugin.browser.pages.template_data import step_ids, step_titles
 
-TEMPLATE = "data_check"
+TEMPLATE, UNPLACED = "data_check", "data_check_unplaced"
 ZH_COMPONENTS = REPO / "ui_plugin" / "frontend" / "src" / "locales" / "zh" / "components.json"
 SAMPLE = "package://jimu.templates.daily_sales/data/sales.csv"
 # What the form shows for each detected type, in English (datasets.types in the message catalogue).
 TYPE_WORDS = {"integer": "whole number", "number": "number", "text": "text", "yes/no": "yes/no", "date": "date"}
 
 
+def publish(catalog, folder: Path, about: dict, pipeline: dict) -> None:
+    """Publish a template into the store the session's editor reads."""
+    folder.mkdir()
+    (folder / "template.json").write_text(json.dumps(about), encoding="utf-8")
+    (folder / "pipeline.json").write_text(json.dumps(pipeline), encoding="utf-8")
+    TemplateStore(catalog).publish(folder)
+
+
 @pytest.fixture(scope="session")
 def data_template(catalog, tmp_path_factory) -> dict:
-    """A template with a dataset field (default: daily_sales' bundled CSV) and a column field bound to it,
-    published into the store the session's editor reads."""
+    """A template with a dataset field (default: daily_sales' bundled CSV) and a column field bound to it;
+    and its twin UNPLACED, whose pipeline has no canvas positions (its picture is laid out)."""
     newest = {name: f"{name}@{catalog.versions(name)[-1]}" for name in ("load_table", "python")}
     pipeline = {
         "id": TEMPLATE, "schema_version": 1, "title": "Data check",
@@ -50,11 +58,11 @@ def data_template(catalog, tmp_path_factory) -> dict:
     about = {"name": TEMPLATE, "version": "1.0.0", "title": "Data check", "title_zh": "数据检查",
              "description": "Bring your own table and name its label column.", "description_zh": "用你自己的表，并指定标签列。",
              "category": "other", "form_zh": {"data": {"title": "你的数据"}, "label": {"title": "标签列"}}}
-    folder = tmp_path_factory.mktemp("template") / TEMPLATE
-    folder.mkdir()
-    (folder / "template.json").write_text(json.dumps(about), encoding="utf-8")
-    (folder / "pipeline.json").write_text(json.dumps(pipeline), encoding="utf-8")
-    TemplateStore(catalog).publish(folder)
+    root = tmp_path_factory.mktemp("template")
+    publish(catalog, root / TEMPLATE, about, pipeline)
+    unplaced = {k: v for k, v in pipeline.items() if k != "editor"}
+    publish(catalog, root / UNPLACED, {**about, "name": UNPLACED, "title": "Data check, not laid out"},
+            {**unplaced, "id": UNPLACED})
     return pipeline
 
 
@@ -117,6 +125,11 @@ def test_sample_data_then_an_upload_drives_the_column_list(editor, editor_worksp
     expect(thumbnail.locator(".picture-step")).to_have_count(len(data_template["nodes"]))
     assert step_ids(thumbnail) == [n["id"] for n in data_template["nodes"]]
     expect(thumbnail.locator(".picture-edge")).to_have_count(len(data_template["edges"]))
+    # A pipeline saved without positions is laid out along its edges: the loader left of the step it feeds.
+    laid_out = gallery.card(UNPLACED).get_by_test_id("pipeline-picture")
+    expect(laid_out.locator(".picture-step")).to_have_count(2)
+    x = {step: laid_out.locator(f'[data-step="{step}"]').bounding_box()["x"] for step in ("load", "pick")}
+    assert x["load"] < x["pick"]
     editor.shot("gallery-thumbnails")
 
     gallery.choose(TEMPLATE)

@@ -93,7 +93,8 @@ export function PipelinePicture({ preview, compact = false, stepClass }: Props) 
   const height = Math.max(...ys) + BOX.height + MARGIN - top;
   const at = (id: string) => positions.get(id) ?? { x: 0, y: 0 };
   return (
-    <div className={compact ? "pipeline-picture compact" : "pipeline-picture"} data-testid="pipeline-picture">
+    // Full size, a wide pipeline scrolls: focusable, so a keyboard can scroll it too.
+    <div className={compact ? "pipeline-picture compact" : "pipeline-picture"} data-testid="pipeline-picture" tabIndex={compact ? undefined : 0}>
       <svg
         role="img"
         aria-label={label}
