@@ -35,12 +35,12 @@ class TemplateCard(BaseModel):
     tags: list[str]
     author: str
     fields: int = Field(description="how many fields its form has")
+    preview: dict[str, Any] = Field(description="the pipeline's nodes (titles, positions) and edges, for its picture")
 
 
 class TemplateDetail(TemplateCard):
     versions: list[str]
     form: dict[str, Any] = Field(description="the form as one JSON Schema object (rjsf draws it)")
-    preview: dict[str, Any] = Field(description="the pipeline's nodes (titles, positions) and edges")
 
 
 class InstantiateRequest(BaseModel):
@@ -97,7 +97,9 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
 
     def card(template, lang: str) -> TemplateCard:
         info = describe(template, lang)
-        return TemplateCard(**{k: v for k, v in info.items() if k != "form"}, fields=len(info["form"]))
+        # The preview is read from the template already loaded: no extra file per card.
+        return TemplateCard(**{k: v for k, v in info.items() if k != "form"}, fields=len(info["form"]),
+                            preview=preview(template))
 
     @router.get("/templates", name="list_templates", responses=error_responses(422, 500))
     def list_templates(lang: Literal["en", "zh"] = LANG_QUERY) -> list[TemplateCard]:
@@ -110,7 +112,7 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
         """A template's card, its form and a preview of its pipeline."""
         template, catalog = chosen(name, version)
         return TemplateDetail(**card(template, lang).model_dump(), versions=catalog.versions(template.name),
-                              form=form_schema(template, lang), preview=preview(template))
+                              form=form_schema(template, lang))
 
     @router.post("/templates/{name}/instantiate", name="instantiate_template", status_code=201,
                  dependencies=list(write_dependencies), responses=error_responses(400, 404, 409, 422, 500))

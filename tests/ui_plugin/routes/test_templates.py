@@ -23,6 +23,19 @@ def test_cards_in_both_languages(api):
     assert zh["cancer_screening"]["title"] == screening.spec.title_zh
 
 
+def test_each_card_carries_its_pipeline_picture(api):
+    # The gallery draws every card's pipeline: each card holds what the template's own page holds.
+    cards = {c["name"]: c for c in api.get("/api/templates").json()}
+    for name, template in SHIPPED.items():
+        preview = cards[name]["preview"]
+        assert preview == api.get(f"/api/templates/{name}").json()["preview"]
+        positions = template.pipeline.editor.positions
+        assert [(n["id"], n["x"], n["y"]) for n in preview["nodes"]] == [
+            (n.id, positions[n.id].x, positions[n.id].y) for n in template.pipeline.nodes]
+        assert {(e["from"], e["to"]) for e in preview["edges"]} == {
+            (e.source.split(".")[0], e.target.split(".")[0]) for e in template.pipeline.edges}
+
+
 def test_the_form_is_a_json_schema_with_labels_in_the_language_asked(api):
     detail = api.get("/api/templates/cancer_screening", params={"lang": "zh"}).json()
     form = detail["form"]

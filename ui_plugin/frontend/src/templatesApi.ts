@@ -2,6 +2,12 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import { ApiError, request } from "./api";
 
+/** A template's pipeline as its picture draws it: canvas positions (null when the pipeline has none) and edges. */
+export interface PipelinePreview {
+  nodes: { id: string; title: string; component: string; x: number | null; y: number | null }[];
+  edges: { from: string; to: string }[];
+}
+
 export interface TemplateCard {
   ref: string;
   name: string;
@@ -12,12 +18,12 @@ export interface TemplateCard {
   tags: string[];
   author: string;
   fields: number;
+  preview: PipelinePreview;
 }
 
 export interface TemplateDetail extends TemplateCard {
   versions: string[];
   form: RJSFSchema;
-  preview: { nodes: { id: string; title: string; component: string }[]; edges: { from: string; to: string }[] };
 }
 
 /** One wrong form value, in plain words. */

@@ -1,11 +1,14 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api";
 import { SchemaForm } from "../inspector/SchemaForm";
+import { useAnyUpload } from "../datasets/shown";
 import { isIdentifier } from "../spec";
 import { useEditor } from "../store";
 import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail } from "../templatesApi";
 import type { Problem } from "../validation";
+import { datasetWidgets } from "./datasetWidgets";
+import { PipelinePicture } from "./PipelinePicture";
 
 interface Props {
   name: string;
@@ -37,6 +40,8 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const widgets = useMemo(() => (detail ? datasetWidgets(detail.form) : {}), [detail]);
+  const uploading = useAnyUpload(); // a pipeline made now would take the data chosen before the upload
 
   useEffect(() => {
     let current = true;
@@ -76,9 +81,9 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
       <h2>{detail?.title ?? name}</h2>
       {detail && <p className="dialog-hint">{detail.description}</p>}
       {detail && (
-        <p className="template-preview" data-testid="template-preview">
-          {t("templates.steps")}: {detail.preview.nodes.map((node) => node.title).join(" → ")}
-        </p>
+        <div data-testid="template-preview">
+          <PipelinePicture preview={detail.preview} />
+        </div>
       )}
       <label className="template-id">
         {t("templates.pipelineId")}
@@ -94,6 +99,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
           <SchemaForm
             idPrefix="template"
             schema={detail.form}
+            uiSchema={widgets}
             formData={values}
             context={{ prefix: "", problems }}
             fillDefaults
@@ -110,7 +116,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
         <button type="button" data-testid="template-back" onClick={onBack}>
           {t("templates.back")}
         </button>
-        <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || idProblem !== null}>
+        <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || uploading || idProblem !== null}>
           {t("templates.create")}
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cardMatches, listTemplates, type TemplateCard } from "../templatesApi";
+import { PipelinePicture } from "./PipelinePicture";
 import "./dialogs.css";
 import "./Templates.css";
 
@@ -75,6 +76,7 @@ export function TemplatesDialog({ onClose, mayLeave }: Props) {
                     </span>
                   </span>
                   <span className="template-card-description">{card.description}</span>
+                  <PipelinePicture preview={card.preview} compact />
                   <span className="template-card-foot">
                     {t("templates.fields", { count: card.fields })} · v{card.version}
                   </span>
