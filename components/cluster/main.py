@@ -20,6 +20,7 @@ PROFILE_HEAD = ["segment", "rows", "share"]
 STARTS = 10  # KMeans n_init: the best of this many k-means++ starts
 # The silhouette compares every pair of rows; beyond this many it is computed on a sample of them.
 SILHOUETTE_SAMPLE = 2000
+DARK_Z = 1.2  # |z| beyond which a heat map cell is dark
 
 
 def fit_segments(x: np.ndarray, segments: int, scale: bool, seed: int) -> tuple[np.ndarray, np.ndarray, KMeans]:
@@ -96,7 +97,10 @@ def profile_chart(profile: pd.DataFrame, rows: pd.DataFrame, features: list[str]
                                       {"field": "mean", "type": "quantitative", "format": ".4~g"},
                                       {"field": "z", "type": "quantitative", "format": ".2f"}]}},
             {"mark": {"type": "text", "fontSize": 11},
-             "encoding": {"text": {"field": "z", "type": "quantitative", "format": ".1f"}}},
+             "encoding": {"text": {"field": "z", "type": "quantitative", "format": ".1f"},
+                          # Light text on the dark cells at either end of the colour scale.
+                          "color": {"condition": {"test": f"abs(datum.z) > {DARK_Z}", "value": "white"},
+                                    "value": "black"}}},
         ],
     )
 
