@@ -8,8 +8,9 @@ is a model of the same kind fitted on the same rows with their labels shuffled: 
 score, and always beaten, so both sides end alike (the challenger copied on). The ratio is what a
 second model's load and scoring add.
 
-Cases: breast cancer (random forests of 100 trees of depth at most 6, so noise does not grow the champion's, accuracy), diabetes (linear regressions, rmse),
-and 99,000 synthetic regression rows (linear regressions, rmse).
+Cases: breast cancer (random forests of 100 trees of depth at most 6, so fitting noise does not grow
+the champion's trees; accuracy), diabetes (linear regressions, rmse), and 99,000 synthetic regression
+rows (linear regressions, rmse).
 """
 
 from __future__ import annotations
