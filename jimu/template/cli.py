@@ -18,6 +18,7 @@ EPILOG = """examples:
   jimu templates list
   jimu templates show wine_quality --lang zh
   jimu templates instantiate wine_quality --set min_alcohol=13.5 -o my_wines.json
+  jimu templates instantiate classification --set data=./customers.csv --set label=churned -o churn.json
   jimu templates publish my_pipeline.json --name churn --version 1.0.0 --title "Churn model" \\
       --expose train.max_depth --expose gate.min_accuracy=min_accuracy --field-title min_accuracy="Minimum accuracy"
 """
@@ -37,7 +38,8 @@ def add_template_commands(sub) -> None:
     q = tsub.add_parser("instantiate", help="write a pipeline from a template and your answers to its form")
     q.add_argument("ref", metavar="NAME[@VERSION]")
     q.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="values",
-                   help="a form field's value (repeatable); fields not set keep their defaults")
+                   help="a form field's value (repeatable); fields not set keep their defaults; a data field "
+                        "takes a CSV, Excel or Parquet file on this machine, stored as a dataset")
     q.add_argument("--id", help="the new pipeline's id (default: the template's name)")
     q.add_argument("-o", "--output", type=Path, required=True, help="pipeline JSON file to write")
     q.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
@@ -73,6 +75,7 @@ def _pairs(pairs: list[str], flag: str) -> dict[str, str]:
 
 
 def cmd_templates(args, component_catalog) -> int:
+    from jimu.datasets.read_upload import DatasetError
     from jimu.template.catalog import TemplateCatalog
     from jimu.template.describe import describe
     from jimu.template.form import parse_text_value
@@ -108,7 +111,11 @@ def cmd_templates(args, component_catalog) -> int:
     if args.output.exists() and not args.force:
         raise JimuError(f"{args.output} exists; choose another -o file, or add --force to replace it")
     try:
-        pipeline = instantiate(template, values, args.id, args.lang)
+        datasets = _store_given_files(template, values, args.lang)
+        pipeline = instantiate(template, values, args.id, args.lang, datasets.columns_of)
+    except DatasetError as exc:
+        print(f"error: {exc.message_zh if args.lang == 'zh' else exc.message}", file=sys.stderr)
+        return 1
     except FormError as exc:
         for problem in exc.problems:
             print(f"error: {problem.message}", file=sys.stderr)
@@ -116,6 +123,25 @@ def cmd_templates(args, component_catalog) -> int:
     write_atomically(args.output, json.dumps(pipeline, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {args.output} from {template.ref}; run it with: jimu run {args.output}")
     return 0
+
+
+def _store_given_files(template, values: dict, lang: str):
+    """A dataset field given a file on this machine: the file is stored as a dataset, as an upload in the
+    editor is (checked, under its content hash), and the field gets the dataset's uri. The store is returned
+    so the form can check column fields against the data."""
+    from jimu.datasets.store import DatasetStore
+    from jimu.template.form import DATASET_FORMAT
+
+    store = DatasetStore()
+    for name, value in values.items():
+        if (template.form.get(name, {}).get("format") != DATASET_FORMAT or not isinstance(value, str)
+                or store.describe(value) is not None or not Path(value).is_file()):
+            continue
+        info, new = store.add(Path(value).read_bytes(), Path(value).name)
+        said = ("已存为数据集" if new else "已有数据集") if lang == "zh" else ("stored as dataset" if new else "already dataset")
+        print(f"{value}: {said} {info.id} ({info.rows} rows, {len(info.columns)} columns)")
+        values[name] = info.uri
+    return store
 
 
 def _publish(args, component_catalog) -> int:

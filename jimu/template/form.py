@@ -133,6 +133,13 @@ def check_values(form: dict[str, dict[str, Any]], values: dict[str, Any],
             if dataset_columns is not None:
                 problems += _dataset_problems(name, title, schema, form, {**_defaults(form), **values}, texts, lang,
                                               dataset_columns)
+    if dataset_columns is not None:
+        # A field left at its default still depends on the data: a column default the chosen
+        # dataset lacks would otherwise pass here and fail deep inside the run.
+        for name, schema in form.items():
+            if name not in values and schema.get("format") in (DATASET_FORMAT, COLUMN_FORMAT):
+                problems += _dataset_problems(name, field_title(name, schema, texts, lang), schema, form,
+                                              {**_defaults(form), **values}, texts, lang, dataset_columns)
     return problems
 
 

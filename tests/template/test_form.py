@@ -92,3 +92,18 @@ def test_a_template_s_bundled_data_is_a_dataset_default_with_its_columns(tmp_pat
     assert check({"label": "colour"})[0].startswith("Label column must be a column of Your data: order_id, sale_date")
     assert check({"data": "package://sklearn.datasets/data/iris.csv", "label": "target"}) == [
         "Your data: pick one of the uploaded datasets, or upload a file"]
+
+
+def test_a_column_left_at_its_default_is_checked_against_the_data_chosen_instead(tmp_path):
+    from jimu.datasets.store import DatasetStore
+
+    store = DatasetStore(tmp_path / "datasets")
+    info, _ = store.add(b"size,colour,kind\n1,red,a\n2,blue,b\n", "things.csv")
+    form = {"data": {**DATA_FORM["data"], "default": "package://jimu.templates.daily_sales/data/sales.csv"},
+            "label": {**DATA_FORM["label"], "default": "store"}}
+    problems = check_values(form, {"data": info.uri}, dataset_columns=store.columns_of)
+    assert [(p.field, p.message) for p in problems] == [
+        ("label", "Label column must be a column of Your data: size, colour, kind")]
+    assert check_values(form, {}, dataset_columns=store.columns_of) == []
+    # Without the datasets at hand, fields not given are not looked at.
+    assert check_values(form, {"data": info.uri}) == []
