@@ -5,7 +5,9 @@
 Locally the root is $JIMU_HOME/deployments: the very record `jimu deployments list` reads and
 jimu.serving.manager writes when it (re)starts a server. A pod has no $JIMU_HOME: there
 $JIMU_DEPLOYMENTS_URI names the root, any storage URI (e.g. s3://bucket/deployments) holding
-the same records. A record is data, not a process: the server need not answer to be looked up.
+the same records (e.g. a key of the profile's storage_secret), and jimu.serving.k8s.apply writes
+the record there (record_served) when it serves a model on Kubernetes. A record is data, not a
+process: the server need not answer to be looked up.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ def deployments_root() -> str:
     from jimu.home import jimu_home
 
     return os.environ.get(DEPLOYMENTS_ENV) or str(jimu_home() / "deployments")
+
+
+def record_served(name: str, model_uri: str, root: str | None = None, **details: Any) -> None:
+    """Write (atomically, through storage) that deployment `name` now serves `model_uri`."""
+    if not DEPLOYMENT_NAME.accepts(name):
+        raise ServedModelError(f"deployment name {name!r} is not a {DEPLOYMENT_NAME.what}: {DEPLOYMENT_NAME.hint}")
+    storage.write_json(storage.join(root or deployments_root(), name), RECORD_FILE,
+                       {**details, "name": name, "model_uri": model_uri})
 
 
 def served_record(name: str, root: str | None = None) -> dict[str, Any] | None:

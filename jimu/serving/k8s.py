@@ -6,9 +6,12 @@ them through the API, so applying the same deployment twice changes nothing but 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from kubernetes import client
+
+from jimu.runtime.served import DEPLOYMENTS_ENV, record_served
 
 PORT = 8080
 DEFAULT_RESOURCES = {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"cpu": "1", "memory": "1Gi"}}
@@ -139,4 +142,7 @@ def apply(
         service.metadata.resource_version = current.metadata.resource_version
         service.spec.cluster_ip = current.spec.cluster_ip
         core_api.replace_namespaced_service(object_name, namespace, service)
-    return service_url(name, namespace)
+    url = service_url(name, namespace)
+    if os.environ.get(DEPLOYMENTS_ENV):  # where pods look up which model a name serves (a champion, batch scoring)
+        record_served(name, model_uri, target="kubernetes", namespace=namespace, url=url, replicas=replicas)
+    return url

@@ -97,5 +97,23 @@ def test_apply_raises_other_api_errors():
         k8s.apply(**CASES["iris"], apps_api=Forbidden(), core_api=FakeApi())
 
 
+def test_apply_records_the_served_model_where_pods_look_it_up(tmp_path, monkeypatch):
+    """With $JIMU_DEPLOYMENTS_URI set, a champion/challenger gate or a batch scoring in a pod finds the model."""
+    from jimu.runtime.served import DEPLOYMENTS_ENV, served_model_uri, served_record
+
+    monkeypatch.setenv(DEPLOYMENTS_ENV, f"file://{tmp_path}")
+    url = k8s.apply(**CASES["iris"], apps_api=FakeApi(), core_api=FakeApi())
+    assert served_model_uri("iris") == CASES["iris"]["model_uri"]
+    assert served_record("iris")["url"] == url and served_record("iris")["target"] == "kubernetes"
+
+
+def test_apply_records_nothing_without_a_deployments_root(jimu_home, monkeypatch):
+    from jimu.runtime.served import DEPLOYMENTS_ENV
+
+    monkeypatch.delenv(DEPLOYMENTS_ENV, raising=False)
+    k8s.apply(**CASES["iris"], apps_api=FakeApi(), core_api=FakeApi())
+    assert not (jimu_home / "deployments").exists()
+
+
 if __name__ == "__main__":
     regenerate()
