@@ -138,7 +138,7 @@ def _store_given_files(template, values: dict, lang: str):
                 or store.describe(value) is not None or not Path(value).is_file()):
             continue
         info, new = store.add(Path(value).read_bytes(), Path(value).name)
-        said = ("已存为数据集" if new else "已有数据集") if lang == "zh" else ("stored as dataset" if new else "already dataset")
+        said = ("已存为数据集" if new else "已有数据集") if lang == "zh" else ("stored as dataset" if new else "already stored as dataset")
         print(f"{value}: {said} {info.id} ({info.rows} rows, {len(info.columns)} columns)")
         values[name] = info.uri
     return store
