@@ -130,3 +130,34 @@ def test_a_bad_expose_names_what_to_fix(home, expose, message):
                 "--title", "T", "--expose", expose, home=home)
     assert proc.returncode == 1 and message in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_local_file_for_a_data_field_is_stored_as_a_dataset_and_its_columns_checked(home, tmp_path):
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True).frame.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
+    csv = tmp_path / "flowers.csv"
+    iris.to_csv(csv, index=False)
+    out = tmp_path / "flowers.json"
+
+    proc = jimu("templates", "instantiate", "classification", "--set", f"data={csv}", "--set", "label=colour",
+                "-o", str(out), home=home)
+    assert proc.returncode == 1 and not out.exists()
+    assert "flowers.csv: stored as dataset" in proc.stdout  # checked and kept: the data was fine
+    assert f"error: Column to predict must be a column of Your data: {', '.join(iris.columns)}" in proc.stderr
+
+    proc = jimu("templates", "instantiate", "classification", "--set", f"data={csv}", "--set", "label=target",
+                "-o", str(out), home=home)
+    assert proc.returncode == 0, proc.stderr
+    params = json.loads(out.read_text())["params"]
+    stored = Path(params["data"]["default"])
+    assert stored.is_relative_to(home / "datasets") and params["label"]["default"] == "target"
+    pd.testing.assert_frame_equal(pd.read_parquet(stored), iris, check_dtype=False)
+    assert "flowers.csv: already stored as dataset" in proc.stdout
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3\n", encoding="utf-8")
+    proc = jimu("templates", "instantiate", "classification", "--set", f"data={ragged}", "--lang", "zh",
+                "-o", str(tmp_path / "x.json"), home=home)
+    assert proc.returncode == 1 and "各行的字段数不一致" in proc.stderr and not (tmp_path / "x.json").exists()
+    assert len(list((home / "datasets").iterdir())) == 1  # only the iris file: the ragged one stored nothing
