@@ -173,6 +173,14 @@ def test_sample_data_then_an_upload_drives_the_column_list(editor, editor_worksp
     expect(data.column_cleared).to_contain_text("“store” is not a column of the new data")
     editor.shot("uploaded-wine")
 
+    # The list offers the sample and every upload: back to the sample brings its columns; then the wines again.
+    data.pick.select_option(SAMPLE)
+    expect(data.current).to_contain_text("sales.csv")
+    expect_columns(data, list(pd.read_csv(sample).columns))
+    data.pick.select_option(uri)
+    expect(data.current).to_contain_text("my wines.csv")
+    expect_columns(data, wine_columns(wine))
+
     # Keyboard: Tab reaches the column list from the data's pick list; arrows choose.
     data.pick.focus()
     editor.page.keyboard.press("Tab")
@@ -187,6 +195,11 @@ def test_sample_data_then_an_upload_drives_the_column_list(editor, editor_worksp
     assert saved["params"]["data"]["default"] == uri
     assert saved["params"]["label"]["default"] == "target"
     editor.shot("created")
+
+
+def expect_columns(data, names: list[str]) -> None:
+    expect(data.column.locator("option")).to_have_count(len(names) + 1)  # and "choose a column"
+    assert data.column_choices() == names
 
 
 def wine_columns(path: Path) -> list[str]:
