@@ -233,7 +233,12 @@ def test_refused_files_keep_the_choice_and_store_nothing(editor, data_template, 
     gallery.root.get_by_test_id("template-back").click()
     gallery.root.get_by_test_id("templates-close").click()
     editor.top_bar.language("zh")
-    open_form(editor)
+    gallery.open_gallery()
+    python_zh = json.loads(ZH_COMPONENTS.read_text(encoding="utf-8"))["python"]["title"]
+    expect(gallery.card(TEMPLATE).locator("svg")).to_have_attribute("aria-label", f"步骤：读取数据 → {python_zh}")
+    editor.shot("cards-zh")
+    gallery.choose(TEMPLATE)
+    expect(data.table).to_be_visible()
     data.drop(ragged)
     expect(data.refused).to_have_text(f"{refusals[ragged.name].json()['detail']['message_zh']}。之前选择的数据保持不变。")
     expect(data.refused).to_contain_text("各行的字段数不一致")
@@ -241,7 +246,6 @@ def test_refused_files_keep_the_choice_and_store_nothing(editor, data_template, 
     assert data.uri() == SAMPLE
     assert [h[2] for h in data.headers()][:2] == ["文本", "日期"]
     # The picture's titles in Chinese: the Chinese half of a bilingual title, else the component's Chinese title.
-    python_zh = json.loads(ZH_COMPONENTS.read_text(encoding="utf-8"))["python"]["title"]
     assert step_titles(data.picture) == ["读取数据", python_zh]
     editor.shot("refused-ragged-zh")
     assert stored_datasets() == before
