@@ -173,6 +173,14 @@ def test_sample_data_then_an_upload_drives_the_column_list(editor, editor_worksp
     expect(data.column_cleared).to_contain_text("“store” is not a column of the new data")
     editor.shot("uploaded-wine")
 
+    # The list offers the sample and every upload: back to the sample brings its columns; then the wines again.
+    data.pick.select_option(SAMPLE)
+    expect(data.current).to_contain_text("sales.csv")
+    expect_columns(data, list(pd.read_csv(sample).columns))
+    data.pick.select_option(uri)
+    expect(data.current).to_contain_text("my wines.csv")
+    expect_columns(data, wine_columns(wine))
+
     # Keyboard: Tab reaches the column list from the data's pick list; arrows choose.
     data.pick.focus()
     editor.page.keyboard.press("Tab")
@@ -187,6 +195,11 @@ def test_sample_data_then_an_upload_drives_the_column_list(editor, editor_worksp
     assert saved["params"]["data"]["default"] == uri
     assert saved["params"]["label"]["default"] == "target"
     editor.shot("created")
+
+
+def expect_columns(data, names: list[str]) -> None:
+    expect(data.column.locator("option")).to_have_count(len(names) + 1)  # and "choose a column"
+    assert data.column_choices() == names
 
 
 def wine_columns(path: Path) -> list[str]:
@@ -220,7 +233,12 @@ def test_refused_files_keep_the_choice_and_store_nothing(editor, data_template, 
     gallery.root.get_by_test_id("template-back").click()
     gallery.root.get_by_test_id("templates-close").click()
     editor.top_bar.language("zh")
-    open_form(editor)
+    gallery.open_gallery()
+    python_zh = json.loads(ZH_COMPONENTS.read_text(encoding="utf-8"))["python"]["title"]
+    expect(gallery.card(TEMPLATE).locator("svg")).to_have_attribute("aria-label", f"步骤：读取数据 → {python_zh}")
+    editor.shot("cards-zh")
+    gallery.choose(TEMPLATE)
+    expect(data.table).to_be_visible()
     data.drop(ragged)
     expect(data.refused).to_have_text(f"{refusals[ragged.name].json()['detail']['message_zh']}。之前选择的数据保持不变。")
     expect(data.refused).to_contain_text("各行的字段数不一致")
@@ -228,7 +246,6 @@ def test_refused_files_keep_the_choice_and_store_nothing(editor, data_template, 
     assert data.uri() == SAMPLE
     assert [h[2] for h in data.headers()][:2] == ["文本", "日期"]
     # The picture's titles in Chinese: the Chinese half of a bilingual title, else the component's Chinese title.
-    python_zh = json.loads(ZH_COMPONENTS.read_text(encoding="utf-8"))["python"]["title"]
     assert step_titles(data.picture) == ["读取数据", python_zh]
     editor.shot("refused-ragged-zh")
     assert stored_datasets() == before

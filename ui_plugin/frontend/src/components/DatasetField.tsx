@@ -35,7 +35,14 @@ function fileName(uri: string): string {
   return uri.split("/").pop() || uri;
 }
 
-export function DatasetField({ id, name, value, schema, onChange, disabled, readonly }: WidgetProps) {
+// An upload's time as the user's clock reads it.
+function addedAt(iso: string, language: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  return when.toLocaleString(language === "zh" ? "zh-CN" : "en", { dateStyle: "short", timeStyle: "short" });
+}
+
+export function DatasetField({ id, name, label, value, schema, onChange, disabled, readonly }: WidgetProps) {
   const { t, i18n } = useTranslation();
   const uri = typeof value === "string" ? value : "";
   const sample = typeof schema.default === "string" ? schema.default : null;
@@ -111,7 +118,7 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
     ...(sample ? [{ uri: sample, label: t("datasets.sample", { name: fileName(sample) }) }] : []),
     ...stored.map((d) => ({
       uri: d.uri,
-      label: t("datasets.storedOption", { name: d.name, rows: d.rows.toLocaleString(), added: d.added_at.slice(0, 16).replace("T", " ") }),
+      label: t("datasets.storedOption", { name: d.name, rows: d.rows.toLocaleString(), added: addedAt(d.added_at, i18n.language) }),
     })),
   ];
   const picked = choices.some((c) => c.uri === uri) ? uri : "";
@@ -119,7 +126,8 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
   const sending = upload !== null && upload.sent < upload.total;
 
   return (
-    <div className="dataset-field" data-testid="dataset-field" data-field-name={name} data-uri={shown?.uri ?? ""}>
+    // A group named by the field's label: the label's `for` lands here, not on one of its controls.
+    <div id={id} role="group" aria-label={label} className="dataset-field" data-testid="dataset-field" data-field-name={name} data-uri={shown?.uri ?? ""}>
       <p className="dataset-current" data-testid="dataset-current" aria-live="polite">
         {shown && shown.uri === uri ? (
           <>
@@ -144,7 +152,7 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
         onDragLeave={() => setDragging(false)}
         onDrop={drop}
       >
-        <button type="button" id={id} onClick={() => picker.current?.click()} disabled={locked}>
+        <button type="button" onClick={() => picker.current?.click()} disabled={locked}>
           {t("datasets.choose")}
         </button>
         {upload ? (
@@ -178,7 +186,16 @@ export function DatasetField({ id, name, value, schema, onChange, disabled, read
       {choices.length > 0 && (
         <label className="dataset-pick">
           {t("datasets.pick")}
-          <select data-testid="dataset-pick" value={picked} disabled={locked} onChange={(event) => event.target.value && onChange(event.target.value)}>
+          <select
+            data-testid="dataset-pick"
+            value={picked}
+            disabled={locked}
+            onChange={(event) => {
+              if (!event.target.value) return;
+              setRefusal(null); // another choice made: the earlier refusal is old news
+              onChange(event.target.value);
+            }}
+          >
             {picked === "" && <option value="">{t("datasets.pickNone")}</option>}
             {choices.map((choice) => (
               <option key={choice.uri} value={choice.uri}>
