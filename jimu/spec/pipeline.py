@@ -179,6 +179,10 @@ class PipelineSpec(SpecModel):
     dagrun_timeout_seconds: int | None = Field(
         None, ge=1, le=30 * 86_400, description="a run still going after this long fails; its running tasks are marked skipped"
     )
+    is_paused_upon_creation: bool | None = Field(
+        None, description="false: the DAG starts unpaused when Airflow first sees it (Airflow pauses new DAGs by "
+        "default, [core] dags_are_paused_at_creation); unset: Airflow's setting decides",
+    )
     defaults: Defaults = Defaults()
     notifications: Notifications | None = Field(None, description="alerts for every node and the run")
     nodes: tuple[NodeSpec, ...] = ()
@@ -202,8 +206,9 @@ class PipelineSpec(SpecModel):
         """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
         data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
         _drop_unset_notifications(data)
-        if data.get("template") is None:
-            data.pop("template", None)  # specs not made from a template keep their hash
+        for optional in ("template", "is_paused_upon_creation"):
+            if data.get(optional) is None:
+                data.pop(optional, None)  # specs that do not set it keep the hash they had before it existed
         for node in data["nodes"]:
             _drop_unset_notifications(node)
             _drop_empty_assets(node)

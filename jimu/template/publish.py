@@ -32,12 +32,19 @@ def parse_exposures(texts: list[str]) -> list[Exposure]:
 
 def publish_template(raw_pipeline: dict[str, Any], about: dict[str, Any], exposures: list[Exposure], component_catalog,
                      *, titles: dict[str, str] | None = None, titles_zh: dict[str, str] | None = None,
+                     descriptions: dict[str, str] | None = None, descriptions_zh: dict[str, str] | None = None,
                      store: TemplateStore | None = None, source: str = "template") -> tuple[PublishResult, dict]:
     """Publish `raw_pipeline` as the template `about` describes (name, version, title, ...); the result and the
-    template's pipeline. SpecError lists every problem; PublishError when the version exists with other content."""
-    pipeline = template_pipeline(raw_pipeline, exposures, component_catalog, titles)
+    template's pipeline. SpecError lists every problem; PublishError when the version exists with other content.
+
+    `titles`/`descriptions` label the form's fields in English, `titles_zh`/`descriptions_zh` in Chinese."""
+    pipeline = template_pipeline(raw_pipeline, exposures, component_catalog, titles, descriptions)
     pipeline.pop("$schema", None)
-    fields = {**about, "form_zh": {name: {"title": text} for name, text in (titles_zh or {}).items()}}
+    form_zh: dict[str, dict[str, str]] = {}
+    for key, texts in (("title", titles_zh), ("description", descriptions_zh)):
+        for name, text in (texts or {}).items():
+            form_zh.setdefault(name, {})[key] = text
+    fields = {**about, "form_zh": form_zh}
     try:
         spec = TemplateSpec.model_validate(fields)
     except ValidationError as exc:

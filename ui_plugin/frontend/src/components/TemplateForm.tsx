@@ -6,6 +6,7 @@ import { isIdentifier } from "../spec";
 import { useEditor } from "../store";
 import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail } from "../templatesApi";
 import type { Problem } from "../validation";
+import { ScheduleTemplate } from "./ScheduleTemplate";
 
 interface Props {
   name: string;
@@ -37,6 +38,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -69,6 +71,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   };
 
   const idProblem = !isIdentifier(id) ? t("templates.badId") : taken.has(id) ? t("templates.taken") : null;
+  if (scheduling) return <ScheduleTemplate name={name} id={id} values={values} onBack={() => setScheduling(false)} onDone={onDone} />;
 
   return (
     // A div, not a form: rjsf draws its own <form> inside, and forms do not nest.
@@ -109,6 +112,9 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
       <div className="dialog-actions">
         <button type="button" data-testid="template-back" onClick={onBack}>
           {t("templates.back")}
+        </button>
+        <button type="button" data-testid="template-schedule" onClick={() => setScheduling(true)} disabled={!detail || idProblem !== null}>
+          {t("schedule.button")}
         </button>
         <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || idProblem !== null}>
           {t("templates.create")}
