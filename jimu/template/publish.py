@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jimu.errors import JimuError, SpecError
-from jimu.registry.store import PublishResult
+from jimu.registry.store import PublishError, PublishResult
 from jimu.spec.pydantic_issues import issues_from_validation_error
 from jimu.template.expose import Exposure, template_pipeline
 from jimu.template.spec import PIPELINE_FILE, TEMPLATE_FILE, TemplateSpec
@@ -54,5 +54,12 @@ def publish_template(raw_pipeline: dict[str, Any], about: dict[str, Any], exposu
         folder.mkdir()
         (folder / TEMPLATE_FILE).write_text(spec.model_dump_json(indent=2, exclude_defaults=True) + "\n", encoding="utf-8")
         (folder / PIPELINE_FILE).write_text(json.dumps(pipeline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        result = (store or TemplateStore(component_catalog)).publish(folder)
+        try:
+            result = (store or TemplateStore(component_catalog)).publish(folder)
+        except PublishError as exc:
+            # The folder is this function's scratch copy: name what was published instead.
+            text = str(exc)
+            for scratch in (f" in {folder / TEMPLATE_FILE}", f"{folder / PIPELINE_FILE}: "):
+                text = text.replace(scratch, "")
+            raise PublishError(text.replace(str(folder), source)) from None
     return result, pipeline

@@ -162,7 +162,8 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
             raise ApiError(422, exc.issues[0].message, exc.issues[0].hint,
                            issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
         except PublishError as exc:
-            raise ApiError(409, str(exc), "bump the version (a breaking form change needs a new major version)") from None
+            raise ApiError(409, str(exc), "bump the version (a breaking form change needs a new major version)",
+                           field="version") from None
         except JimuError as exc:
             raise ApiError(422, str(exc), "fix the request as the message says") from None
         return Published(ref=f"{result.name}@{result.version}", status=result.status, form=list(pipeline["params"]))

@@ -81,7 +81,8 @@ function problemsOf(error: unknown): Record<string, string[]> {
   const problems = (error.detail.problems ?? []) as { where: string; message: string }[];
   for (const issue of issues) add(placeOf(issue.path, undefined), issue.hint ? `${issue.message} (${issue.hint})` : issue.message);
   for (const problem of problems) add(placeOf("", problem.where), problem.message);
-  if (issues.length === 0 && problems.length === 0) add(null, error.message);
+  // A refusal about one field (the version of a 409) names it in `field`.
+  if (issues.length === 0 && problems.length === 0) add(typeof error.detail.field === "string" ? error.detail.field : null, error.message);
   return byPlace;
 }
 
@@ -129,11 +130,15 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
     if (document) exposables(document).then(setCandidates, (error: unknown) => setProblems(problemsOf(error)));
   }, [document]);
   useEffect(() => {
-    // The next free version of the name typed, once the user stops typing.
+    // The next free version of the name typed, once the user stops typing; an older name's answer is dropped.
+    let current = true;
     const timer = setTimeout(() => {
-      publishedVersions(name).then((versions) => setVersion(nextVersion(versions)), () => undefined);
+      publishedVersions(name).then((versions) => current && setVersion(nextVersion(versions)), () => undefined);
     }, 300);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [name]);
 
   const fieldNames = (except: string) => new Set(Object.entries(exposed).filter(([key]) => key !== except).map(([, e]) => e.field));
@@ -193,7 +198,7 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
 
   return (
     <dialog ref={dialog} className="jimu-dialog publish-dialog" data-testid="publish-dialog" onClose={onClose}>
-      <h2>{t("publish.title", { id: pipelineId })}</h2>
+      <h2>{t("publish.heading", { id: pipelineId })}</h2>
       {published ? (
         <div data-testid="publish-done">
           <p>{t(published.status === "unchanged" ? "publish.unchanged" : "publish.published")}</p>
@@ -221,12 +226,10 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
             <label className="publish-field">
               {t("publish.name")}
               <input data-testid="publish-name" className="mono" autoFocus value={name} onChange={(event) => setName(event.target.value)} />
-              <Problems messages={problems.name} testId="publish-name-problems" />
             </label>
             <label className="publish-field">
               {t("publish.version")}
               <input data-testid="publish-version" className="mono" value={version} onChange={(event) => setVersion(event.target.value)} />
-              <Problems messages={problems.version} testId="publish-version-problems" />
             </label>
             <label className="publish-field">
               {t("publish.category")}
@@ -237,9 +240,12 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
                   </option>
                 ))}
               </select>
-              <Problems messages={problems.category} testId="publish-category-problems" />
             </label>
           </div>
+          {/* Under the row, full width: a long refusal in one narrow column would push the row apart. */}
+          <Problems messages={problems.name} testId="publish-name-problems" />
+          <Problems messages={problems.version} testId="publish-version-problems" />
+          <Problems messages={problems.category} testId="publish-category-problems" />
           <div className="publish-grid two">
             {textInput("title", false)}
             {textInput("title_zh", false)}
