@@ -179,9 +179,9 @@ class PipelineSpec(SpecModel):
     dagrun_timeout_seconds: int | None = Field(
         None, ge=1, le=30 * 86_400, description="a run still going after this long fails; its running tasks are marked skipped"
     )
-    is_paused_upon_creation: bool | None = Field(
-        None, description="false: the DAG starts unpaused when Airflow first sees it (Airflow pauses new DAGs by "
-        "default, [core] dags_are_paused_at_creation); unset: Airflow's setting decides",
+    start_unpaused: bool = Field(
+        False, description="the DAG runs on its schedule as soon as Airflow first loads it (is_paused_upon_creation="
+        "False); otherwise Airflow's [core] dags_are_paused_at_creation decides, which pauses new DAGs by default",
     )
     defaults: Defaults = Defaults()
     notifications: Notifications | None = Field(None, description="alerts for every node and the run")
@@ -206,9 +206,10 @@ class PipelineSpec(SpecModel):
         """What compiles, in an order-independent form: nodes by id, edges sorted, no layout."""
         data = self.model_dump(mode="json", by_alias=True, exclude={"editor", "schema_ref"})
         _drop_unset_notifications(data)
-        for optional in ("template", "is_paused_upon_creation"):
-            if data.get(optional) is None:
-                data.pop(optional, None)  # specs that do not set it keep the hash they had before it existed
+        if data.get("template") is None:
+            data.pop("template", None)  # specs not made from a template keep their hash
+        if not data.get("start_unpaused"):
+            data.pop("start_unpaused", None)  # as specs from before the field existed
         for node in data["nodes"]:
             _drop_unset_notifications(node)
             _drop_empty_assets(node)

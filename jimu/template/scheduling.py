@@ -2,7 +2,7 @@
 
 Both are data in the pipeline document (`schedule`, `notifications.on_failure`), checked by the validator's
 own rules; the address never reaches code. A gallery schedule should run as shown: the DAG starts unpaused
-(`is_paused_upon_creation: false`) and without catching up on the template's past intervals.
+(`start_unpaused: true`, compiled to `is_paused_upon_creation=False`) and without catching up on past intervals.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def schedule_problems(schedule: str | None, alert_email: str | None, lang: str =
 def with_schedule(data: dict[str, Any], schedule: str | None, alert_email: str | None) -> dict[str, Any]:
     """The pipeline document scheduled as the gallery asked; the template's own alerts are kept."""
     if schedule is not None:
-        data = {**data, "schedule": schedule, "catchup": False, "is_paused_upon_creation": False}
+        data = {**data, "schedule": schedule, "catchup": False, "start_unpaused": True}
     if alert_email is not None:
         notifications = dict(data.get("notifications") or {})
         channel = {"channel": "email", "conn_id": ALERT_CONN_ID, "to": [alert_email]}

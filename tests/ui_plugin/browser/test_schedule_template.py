@@ -74,3 +74,26 @@ def test_schedule_daily_sales_daily(editor, editor_config):
     dag = loaded_dag(dag_file, dag_id)
     assert dag.schedule == "@daily" and dag.is_paused_upon_creation is False
     assert ["analyst@example.com"] in [a.to for a in dag.default_args["on_failure_callback"]]
+
+
+def test_run_times_are_shown_in_the_users_clock(browser, editor_url, editor_workspace, tmp_path):
+    from tests.browser import VIEWPORT
+    from tests.ui_plugin.browser.pages.editor import EditorPage
+
+    context = browser.new_context(viewport=VIEWPORT, timezone_id="Asia/Shanghai", locale="en-GB")
+    try:
+        editor = EditorPage(context.new_page(), editor_url, tmp_path / "shots")
+        editor.goto()
+        editor.templates.open_gallery()
+        editor.templates.choose("daily_sales")
+        editor.schedule.open()
+        expect(editor.schedule.next.locator("li")).to_have_count(5)
+        _, shown = editor.schedule.next_times()
+        first = editor.schedule.next.locator("li").first
+        # Midnight UTC is 08:00 in Shanghai (UTC+8, no daylight saving), with the UTC time beside it.
+        midnight = as_instants(shown)[0]
+        expect(first).to_contain_text("08:00")
+        expect(first).to_contain_text(f"{midnight:%Y-%m-%d} 00:00 UTC")
+        editor.shot("shanghai")
+    finally:
+        context.close()

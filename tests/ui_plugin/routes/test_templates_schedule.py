@@ -18,7 +18,7 @@ def test_instantiate_with_a_schedule_saves_it_with_the_alert(api, workspace, cat
     answer = api.post("/api/templates/daily_sales/instantiate", json=SCHEDULED)
     assert answer.status_code == 201, answer.text
     saved = json.loads((workspace / "my_sales.json").read_text())
-    assert (saved["schedule"], saved["catchup"], saved["is_paused_upon_creation"]) == ("@daily", False, False)
+    assert (saved["schedule"], saved["catchup"], saved["start_unpaused"]) == ("@daily", False, True)
     failure = saved["notifications"]["on_failure"]
     assert {"channel": "email", "conn_id": "smtp_default", "to": ["analyst@example.com"]} in failure
     assert validate_pipeline(saved, catalog).ok
@@ -27,7 +27,7 @@ def test_instantiate_with_a_schedule_saves_it_with_the_alert(api, workspace, cat
 def test_without_a_schedule_nothing_about_scheduling_is_written(api, workspace):
     assert api.post("/api/templates/daily_sales/instantiate", json={"id": "plain"}).status_code == 201
     saved = json.loads((workspace / "plain.json").read_text())
-    assert "is_paused_upon_creation" not in saved and saved["catchup"] is True
+    assert "start_unpaused" not in saved and saved["catchup"] is True
 
 
 @pytest.mark.parametrize(("body", "field", "words"), [

@@ -8,6 +8,7 @@ import { useEditor } from "../store";
 import { listCategories, publishedVersions, publishTemplate, type PublishBody, type Published } from "../templatesApi";
 import "./dialogs.css";
 import "./PublishTemplateDialog.css";
+import { TemplatesDialog } from "./TemplatesDialog";
 
 const LANG_TEXTS = ["title", "title_zh", "description", "description_zh"] as const;
 type Texts = Record<(typeof LANG_TEXTS)[number], string>;
@@ -26,8 +27,6 @@ interface Exposed extends Texts {
 
 interface Props {
   onClose: () => void;
-  /** Show the published template in the gallery. */
-  onOpenTemplate: (name: string) => void;
 }
 
 function humanize(name: string): string {
@@ -99,7 +98,7 @@ function Problems({ messages, testId }: { messages?: string[]; testId: string })
   );
 }
 
-export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
+export function PublishTemplateDialog({ onClose }: Props) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const open = useEditor((s) => s.open);
@@ -121,6 +120,7 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
   const [problems, setProblems] = useState<Record<string, string[]>>({});
   const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<Published | null>(null);
+  const [inGallery, setInGallery] = useState(false);
 
   useEffect(() => dialog.current?.showModal(), []);
   useEffect(() => {
@@ -196,6 +196,12 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
     );
   };
 
+  if (published && inGallery) {
+    // The gallery's "Create pipeline" opens another pipeline: ask first if this one has changed since.
+    const mayLeave = () => !useEditor.getState().dirty || window.confirm(t("topbar.discard"));
+    return <TemplatesDialog open={published.ref.split("@")[0]} onClose={onClose} mayLeave={mayLeave} />;
+  }
+
   return (
     <dialog ref={dialog} className="jimu-dialog publish-dialog" data-testid="publish-dialog" onClose={onClose}>
       <h2>{t("publish.heading", { id: pipelineId })}</h2>
@@ -209,7 +215,7 @@ export function PublishTemplateDialog({ onClose, onOpenTemplate }: Props) {
             <button type="button" data-testid="publish-close" onClick={() => dialog.current?.close()}>
               {t("publish.close")}
             </button>
-            <button type="button" className="primary" data-testid="publish-open-gallery" autoFocus onClick={() => onOpenTemplate(published.ref.split("@")[0])}>
+            <button type="button" className="primary" data-testid="publish-open-gallery" autoFocus onClick={() => setInGallery(true)}>
               {t("publish.openInGallery")}
             </button>
           </div>

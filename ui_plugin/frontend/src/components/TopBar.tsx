@@ -4,7 +4,6 @@ import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import { useEditor } from "../store";
 import { useUi } from "../ui";
 import { PipelinesDialog } from "./PipelinesDialog";
-import { PublishTemplateDialog } from "./PublishTemplateDialog";
 import { RunControls } from "./RunControls";
 import { TemplatesDialog } from "./TemplatesDialog";
 
@@ -15,8 +14,7 @@ export function TopBar() {
   const { pipelines, open, dirty, status, openPipeline, newPipeline, save } = useEditor();
   const { codeView, setCodeView } = useUi();
   const [listing, setListing] = useState(false);
-  const [gallery, setGallery] = useState<boolean | string>(false); // a name: open at that template
-  const [publishing, setPublishing] = useState(false);
+  const [gallery, setGallery] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -76,11 +74,7 @@ export function TopBar() {
       <button type="button" data-testid="templates" onClick={() => setGallery(true)}>
         {t("templates.button")}
       </button>
-      {gallery && <TemplatesDialog onClose={() => setGallery(false)} mayLeave={leave} open={typeof gallery === "string" ? gallery : undefined} />}
-      <button type="button" data-testid="publish-template" disabled={!open} onClick={() => setPublishing(true)}>
-        {t("publish.button")}
-      </button>
-      {publishing && <PublishTemplateDialog onClose={() => setPublishing(false)} onOpenTemplate={(name) => { setPublishing(false); setGallery(name); }} />}
+      {gallery && <TemplatesDialog onClose={() => setGallery(false)} mayLeave={leave} />}
       <button type="button" data-testid="save" title={t("topbar.saveHint")} disabled={!open} onClick={() => void save()}>
         {t("topbar.save")}
       </button>
