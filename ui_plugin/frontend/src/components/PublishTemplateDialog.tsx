@@ -242,7 +242,7 @@ export function PublishTemplateDialog({ onClose }: Props) {
               <select data-testid="publish-category" value={category} onChange={(event) => setCategory(event.target.value)}>
                 {categories.map((c) => (
                   <option key={c} value={c}>
-                    {t(`templates.categories.${c}`, { defaultValue: c })}
+                    {t(`publish.categories.${c}`, { defaultValue: c })}
                   </option>
                 ))}
               </select>
