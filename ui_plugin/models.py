@@ -62,6 +62,16 @@ class DeployResult(BaseModel):
     dag_id: str
     path: str = Field(description="the DAG file written in the dags folder")
     changed: bool = Field(description="false when the file already held this source")
+    dag_url: str | None = Field(None, description="the DAG in Airflow's UI: under the profile's airflow_url, or "
+                                "on this server when the editor runs inside Airflow; else null")
+
+
+class ProfileInfo(BaseModel):
+    """A deployment profile the editor may deploy with."""
+
+    name: str
+    kind: str = Field(description="local (this machine's Airflow) or kubernetes (a pod per node)")
+    dag_id_suffix: str = Field(description="what the profile appends to a pipeline id to form its dag id")
 
 
 class Health(BaseModel):

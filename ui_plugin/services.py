@@ -57,6 +57,17 @@ class EditorServices:
 
         return TemplateCatalog.from_dirs(self.catalog())
 
+    def profiles(self) -> dict[str, DeploymentProfile]:
+        """Every profile `?profile=` takes: the built-ins, then the readable YAML files of the profiles folder."""
+        found = {name: load_profile(name) for name in BUILTIN_PROFILES}
+        for path in sorted(self.profiles_dir.glob("*.yaml")):
+            if PROFILE_NAME.accepts(path.stem) and path.stem not in found:
+                try:
+                    found[path.stem] = self.profile(path.stem)
+                except ApiError:  # a broken file is reported when it is asked for by name
+                    continue
+        return found
+
     def profile(self, name: str) -> DeploymentProfile:
         """A built-in profile, or `<profiles dir>/<name>.yaml`; a name never becomes another path."""
         if name in BUILTIN_PROFILES:

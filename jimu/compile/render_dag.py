@@ -120,6 +120,8 @@ def render_dag_open(spec: PipelineSpec, profile: DeploymentProfile) -> str:
         ),
         ("catchup", py_literal(spec.catchup)),
     ]
+    if spec.start_unpaused:  # Airflow's own switch; left out, its [core] setting decides as before
+        kwargs.append(("is_paused_upon_creation", "False"))
     if spec.max_active_runs is not None:
         kwargs.append(("max_active_runs", str(spec.max_active_runs)))
     if spec.max_active_tasks is not None:

@@ -179,6 +179,10 @@ class PipelineSpec(SpecModel):
     dagrun_timeout_seconds: int | None = Field(
         None, ge=1, le=30 * 86_400, description="a run still going after this long fails; its running tasks are marked skipped"
     )
+    start_unpaused: bool = Field(
+        False, description="the DAG runs on its schedule as soon as Airflow first loads it (is_paused_upon_creation="
+        "False); otherwise Airflow's [core] dags_are_paused_at_creation decides, which pauses new DAGs by default",
+    )
     defaults: Defaults = Defaults()
     notifications: Notifications | None = Field(None, description="alerts for every node and the run")
     nodes: tuple[NodeSpec, ...] = ()
@@ -204,6 +208,8 @@ class PipelineSpec(SpecModel):
         _drop_unset_notifications(data)
         if data.get("template") is None:
             data.pop("template", None)  # specs not made from a template keep their hash
+        if not data.get("start_unpaused"):
+            data.pop("start_unpaused", None)  # as specs from before the field existed
         for node in data["nodes"]:
             _drop_unset_notifications(node)
             _drop_empty_assets(node)

@@ -98,8 +98,10 @@ def _fixed_params_bound_in_sql(data: dict, fixed: dict, catalog) -> list[Issue]:
 
 
 def template_pipeline(raw: dict[str, Any], exposures: list[Exposure], catalog,
-                      titles: dict[str, str] | None = None) -> dict[str, Any]:
-    """`raw` (a valid pipeline document) with `exposures` as its params and nothing else; SpecError lists every problem."""
+                      titles: dict[str, str] | None = None, descriptions: dict[str, str] | None = None) -> dict[str, Any]:
+    """`raw` (a valid pipeline document) with `exposures` as its params and nothing else; SpecError lists every problem.
+
+    `titles` and `descriptions` (field -> English text) replace the label and help a field would get."""
     data = copy.deepcopy(raw)
     params: dict[str, dict] = data.get("params", {})
     nodes = {n["id"]: (i, n) for i, n in enumerate(data.get("nodes", []))}
@@ -143,11 +145,12 @@ def template_pipeline(raw: dict[str, Any], exposures: list[Exposure], catalog,
         raise SpecError("--expose", issues)
     for node in data.get("nodes", []):
         node["params"] = substitute_param_references(node.get("params", {}), fixed)
-    for name, title in (titles or {}).items():
-        if name not in form:
-            raise SpecError("--field-title", [Issue("unknown-field", "$.params", f"{name!r} is not a form field",
-                                                    f"title one of: {', '.join(sorted(form)) or 'none'}")])
-        form[name]["title"] = title
+    for key, texts in (("title", titles), ("description", descriptions)):
+        for name, text in (texts or {}).items():
+            if name not in form:
+                raise SpecError(f"--field-{key}", [Issue("unknown-field", "$.params", f"{name!r} is not a form field",
+                                                         f"give a {key} to one of: {', '.join(sorted(form)) or 'none'}")])
+            form[name][key] = text
     for name, schema in form.items():
         schema["title"] = schema.get("title") or _humanize(name)
     data["params"] = form

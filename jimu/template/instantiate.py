@@ -10,6 +10,7 @@ from jimu.errors import JimuError
 from jimu.refs import PIPELINE_ID
 from jimu.template.folder import Template
 from jimu.template.form import FormProblem, check_values
+from jimu.template.scheduling import schedule_problems, with_schedule
 from jimu.template.spec import PIPELINE_FILE
 
 
@@ -22,13 +23,16 @@ class FormError(JimuError):
 
 
 def instantiate(template: Template, values: dict[str, Any], pipeline_id: str | None = None,
-                lang: str = "en", dataset_columns=None) -> dict[str, Any]:
+                lang: str = "en", dataset_columns=None, *, schedule: str | None = None,
+                alert_email: str | None = None) -> dict[str, Any]:
     """The template's pipeline document with `values` as its params' defaults; FormError lists every bad value.
 
     The params stay params, so a run or Airflow's trigger form can still change them; everything
-    else is the template's. `template` in the document records where it came from.
+    else is the template's. `template` in the document records where it came from. `schedule` and
+    `alert_email` schedule it as the gallery does (see jimu.template.scheduling).
     """
     problems = check_values(template.form, values, template.spec.form_zh, lang, dataset_columns)
+    problems += schedule_problems(schedule, alert_email, lang)
     pipeline_id = pipeline_id or template.name
     if not PIPELINE_ID.accepts(pipeline_id):
         problems.append(FormProblem("id", f"pipeline id {pipeline_id!r} is not valid; {PIPELINE_ID.hint}"))
@@ -40,4 +44,4 @@ def instantiate(template: Template, values: dict[str, Any], pipeline_id: str | N
     data = {"id": pipeline_id, "template": template.ref, **{k: v for k, v in data.items() if k != "id"}}
     for name, value in values.items():
         data["params"][name]["default"] = copy.deepcopy(value)
-    return data
+    return with_schedule(data, schedule, alert_email)

@@ -1,6 +1,8 @@
-"""POST /api/pipelines/{id}/deploy: compile a saved pipeline into the dags folder."""
+"""POST /api/pipelines/{id}/deploy: compile a saved pipeline into the dags folder; GET /api/profiles: with what."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from fastapi import APIRouter
 
@@ -10,7 +12,7 @@ from jimu.errors import SpecError
 from jimu.files import write_atomically
 from jimu.ui_plugin.errors import ApiError, IssueBody, error_responses
 from jimu.ui_plugin.ids import PIPELINE_ID_PATH, inside
-from jimu.ui_plugin.models import DeployResult
+from jimu.ui_plugin.models import DeployResult, ProfileInfo
 from jimu.ui_plugin.routes.checks import PROFILE_QUERY, checked_spec
 from jimu.ui_plugin.services import EditorServices
 from jimu.validate import validate_pipeline_json
@@ -18,6 +20,12 @@ from jimu.validate import validate_pipeline_json
 
 def deploy_router(services: EditorServices, write_dependencies) -> APIRouter:
     router = APIRouter(tags=["deploy"])
+
+    @router.get("/profiles", name="list_profiles", responses=error_responses(500))
+    def list_profiles() -> list[ProfileInfo]:
+        """The built-in profiles, then each readable `<profiles dir>/<name>.yaml`, by name."""
+        return [ProfileInfo(name=name, kind=p.kind, dag_id_suffix=p.dag_id_suffix)
+                for name, p in services.profiles().items()]
 
     @router.post("/pipelines/{id}/deploy", name="deploy_pipeline", dependencies=list(write_dependencies),
                  responses=error_responses(400, 404, 409, 422, 500))
@@ -27,7 +35,7 @@ def deploy_router(services: EditorServices, write_dependencies) -> APIRouter:
         if folder is None:
             raise ApiError(409, "this server has no dags folder to deploy into",
                            "start the editor inside Airflow (the plugin), or compile with POST /api/compile and "
-                           "copy the source into your dags folder")
+                           "copy the source into your dags folder", reason="no-dags-folder")
         found = services.store.read(id)
         chosen = services.profile(profile)
         spec = checked_spec(validate_pipeline_json(found.data, services.catalog()), status=409)
@@ -43,6 +51,11 @@ def deploy_router(services: EditorServices, write_dependencies) -> APIRouter:
             raise ApiError(409, exc.issues[0].message, exc.issues[0].hint,
                            issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
         changed = write_atomically(target, source)
-        return DeployResult(dag_id=dag_id, path=str(target), changed=changed)
+        return DeployResult(dag_id=dag_id, path=str(target), changed=changed, dag_url=dag_url(chosen, dag_id))
+
+    def dag_url(profile, dag_id: str) -> str | None:
+        # Airflow 3's UI shows a DAG at <base>/dags/<dag id>; inside Airflow the base is this server's root.
+        base = profile.airflow_url.rstrip("/") if profile.airflow_url else "" if services.config.mode == "airflow" else None
+        return None if base is None else f"{base}/dags/{quote(dag_id, safe='')}"
 
     return router

@@ -48,6 +48,10 @@ class InstantiateRequest(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict, description="form field -> value; others keep defaults")
     version: str | None = Field(None, pattern=SEMVER.json_schema_pattern)
     lang: Literal["en", "zh"] = "en"
+    schedule: str | None = Field(None, max_length=200, description="cron expression or @daily-style preset: the "
+                                 "pipeline runs on it, unpaused, once deployed")
+    alert_email: str | None = Field(None, max_length=254, description="an address told when a run fails "
+                                    "(an email alert through the smtp_default connection)")
 
 
 class FieldProblem(BaseModel):
@@ -77,6 +81,9 @@ class PublishRequest(BaseModel):
                               description="node.param[=field] or the name of a pipeline param, one per form field")
     field_titles: dict[str, str] = Field(default_factory=dict, description="field -> its label in English")
     field_titles_zh: dict[str, str] = Field(default_factory=dict, description="field -> its label in Chinese")
+    field_descriptions: dict[str, str] = Field(default_factory=dict, description="field -> its help text in English")
+    field_descriptions_zh: dict[str, str] = Field(default_factory=dict,
+                                                  description="field -> its help text in Chinese")
 
 
 class Published(BaseModel):
@@ -106,6 +113,11 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
         """The newest version of every template, as gallery cards."""
         return [card(t, lang) for t in services.templates().latest()]
 
+    @router.get("/template-categories", name="list_template_categories", responses=error_responses(500))
+    def list_categories() -> list[str]:
+        """The categories a template may name (publish refuses any other)."""
+        return list(CATEGORIES)
+
     @router.get("/templates/{name}", name="get_template", responses=error_responses(404, 422, 500))
     def get_template(name: str = NAME_PATH, version: str | None = VERSION_QUERY,
                      lang: Literal["en", "zh"] = LANG_QUERY) -> TemplateDetail:
@@ -122,7 +134,8 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
         template, _ = chosen(name, request.version)
         new_id = pipeline_id(request.id)
         try:
-            raw = instantiate(template, request.values, new_id, request.lang, services.datasets.columns_of)
+            raw = instantiate(template, request.values, new_id, request.lang, services.datasets.columns_of,
+                              schedule=request.schedule, alert_email=request.alert_email)
         except FormError as exc:
             first = exc.problems[0].message
             raise ApiError(422, first if len(exc.problems) == 1 else f"{len(exc.problems)} values need fixing: {first}",
@@ -138,17 +151,21 @@ def templates_router(services: EditorServices, write_dependencies) -> APIRouter:
         """Publish a saved pipeline as a template version: the exposed params become its form; 422 lists every
         problem, 409 when the version is published with other content or breaks the form of an earlier one."""
         raw = parse_body(services.store.read(pipeline_id(id)).data)
-        about = request.model_dump(exclude={"expose", "field_titles", "field_titles_zh"})
+        about = request.model_dump(exclude={"expose", "field_titles", "field_titles_zh", "field_descriptions",
+                                            "field_descriptions_zh"})
         try:
             result, pipeline = publish_template(
                 raw, about, parse_exposures(request.expose), services.catalog(),
-                titles=request.field_titles, titles_zh=request.field_titles_zh, source=f"pipeline {id}",
+                titles=request.field_titles, titles_zh=request.field_titles_zh,
+                descriptions=request.field_descriptions, descriptions_zh=request.field_descriptions_zh,
+                source=f"pipeline {id}",
             )
         except SpecError as exc:
             raise ApiError(422, exc.issues[0].message, exc.issues[0].hint,
                            issues=[IssueBody.of(i).model_dump() for i in exc.issues]) from None
         except PublishError as exc:
-            raise ApiError(409, str(exc), "bump the version (a breaking form change needs a new major version)") from None
+            raise ApiError(409, str(exc), "bump the version (a breaking form change needs a new major version)",
+                           field="version") from None
         except JimuError as exc:
             raise ApiError(422, str(exc), "fix the request as the message says") from None
         return Published(ref=f"{result.name}@{result.version}", status=result.status, form=list(pipeline["params"]))

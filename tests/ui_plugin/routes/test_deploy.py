@@ -14,7 +14,7 @@ def test_deploy_writes_the_compiled_dag(api, ui_config, wine):
     answer = api.post("/api/pipelines/wine_quality/deploy")
     assert answer.status_code == 200, answer.text
     target = ui_config.dags_folder / "wine_quality.py"
-    assert answer.json() == {"dag_id": "wine_quality", "path": str(target.resolve()), "changed": True}
+    assert answer.json() == {"dag_id": "wine_quality", "path": str(target.resolve()), "changed": True, "dag_url": None}
     preview = api.post("/api/compile?profile=kubernetes", json=wine).json()["source"]
     assert target.read_text(encoding="utf-8") == preview
     assert api.post("/api/pipelines/wine_quality/deploy").json()["changed"] is False

@@ -40,12 +40,13 @@ export async function readTemplate(name: string, lang: string): Promise<Template
   return (await request(`templates/${encodeURIComponent(name)}?lang=${encodeURIComponent(lang)}`)).json();
 }
 
-/** Saves the new pipeline; a 422's per-field problems come back in `ApiError.detail.problems`. */
-export async function instantiateTemplate(name: string, id: string, values: unknown, lang: string): Promise<void> {
+/** Saves the new pipeline; a 422's per-field problems come back in `ApiError.detail.problems`.
+ * `extra`: more of the request's fields (a gallery schedule: `schedule`, `alert_email`). */
+export async function instantiateTemplate(name: string, id: string, values: unknown, lang: string, extra: object = {}): Promise<void> {
   await request(`templates/${encodeURIComponent(name)}/instantiate`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ id, values, lang }),
+    body: JSON.stringify({ ...extra, id, values, lang }),
   });
 }
 
@@ -58,4 +59,75 @@ export function fieldProblems(error: unknown): FieldProblem[] {
 export function cardMatches(card: TemplateCard, query: string): boolean {
   const text = [card.title, card.description, ...card.tags].join(" ").toLowerCase();
   return query.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
+}
+
+/** A deployment profile the server can deploy with (GET /api/profiles). */
+export interface ProfileInfo {
+  name: string;
+  kind: string;
+  dag_id_suffix: string;
+}
+
+export interface Deployed {
+  dag_id: string;
+  path: string;
+  changed: boolean;
+  dag_url: string | null;
+}
+
+export async function listProfiles(): Promise<ProfileInfo[]> {
+  return (await request("profiles")).json();
+}
+
+/** Compiles a saved pipeline into the server's dags folder; 409 `reason: "no-dags-folder"` when it has none. */
+export async function deployPipeline(id: string, profile: string): Promise<Deployed> {
+  const path = `pipelines/${encodeURIComponent(id)}/deploy?profile=${encodeURIComponent(profile)}`;
+  return (await request(path, { method: "POST" })).json();
+}
+
+/** The categories a template may name. */
+export async function listCategories(): Promise<string[]> {
+  return (await request("template-categories")).json();
+}
+
+/** What "Publish as template" sends (POST /api/pipelines/{id}/publish-template). */
+export interface PublishBody {
+  name: string;
+  version: string;
+  title: string;
+  title_zh: string;
+  description: string;
+  description_zh: string;
+  category: string;
+  expose: string[];
+  field_titles: Record<string, string>;
+  field_titles_zh: Record<string, string>;
+  field_descriptions: Record<string, string>;
+  field_descriptions_zh: Record<string, string>;
+}
+
+export interface Published {
+  ref: string;
+  status: string;
+  form: string[];
+}
+
+/** Publishes the saved pipeline; a 422 lists `issues` (spec problems) or `problems` (the request's own). */
+export async function publishTemplate(id: string, body: PublishBody): Promise<Published> {
+  const response = await request(`pipelines/${encodeURIComponent(id)}/publish-template`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+}
+
+/** The published versions of a template, none when there is no such template yet. */
+export async function publishedVersions(name: string): Promise<string[]> {
+  try {
+    return (await readTemplate(name, "en")).versions;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import { fieldProblems, instantiateTemplate, readTemplate, type TemplateDetail }
 import type { Problem } from "../validation";
 import { datasetWidgets } from "./datasetWidgets";
 import { PipelinePicture } from "./PipelinePicture";
+import { ScheduleTemplate } from "./ScheduleTemplate";
 
 interface Props {
   name: string;
@@ -42,6 +43,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   const [busy, setBusy] = useState(false);
   const widgets = useMemo(() => (detail ? datasetWidgets(detail.form) : {}), [detail]);
   const uploading = useAnyUpload(); // a pipeline made now would take the data chosen before the upload
+  const [scheduling, setScheduling] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -74,6 +76,7 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
   };
 
   const idProblem = !isIdentifier(id) ? t("templates.badId") : taken.has(id) ? t("templates.taken") : null;
+  if (scheduling) return <ScheduleTemplate name={name} id={id} values={values} onBack={() => setScheduling(false)} onDone={onDone} />;
 
   return (
     // A div, not a form: rjsf draws its own <form> inside, and forms do not nest.
@@ -115,6 +118,9 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
       <div className="dialog-actions">
         <button type="button" data-testid="template-back" onClick={onBack}>
           {t("templates.back")}
+        </button>
+        <button type="button" data-testid="template-schedule" onClick={() => setScheduling(true)} disabled={!detail || uploading || idProblem !== null}>
+          {t("schedule.button")}
         </button>
         <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || uploading || idProblem !== null}>
           {t("templates.create")}

@@ -12,16 +12,18 @@ interface Props {
   onClose: () => void;
   /** Asks before unsaved changes on the canvas are dropped; false: stay. */
   mayLeave: () => boolean;
+  /** A template to show first (its form), e.g. one just published. */
+  open?: string;
 }
 
 /** The templates gallery: cards in the UI's language, a search box, and a card's form once opened. */
-export function TemplatesDialog({ onClose, mayLeave }: Props) {
+export function TemplatesDialog({ onClose, mayLeave, open }: Props) {
   const { t, i18n } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const [cards, setCards] = useState<TemplateCard[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(open ?? null);
   const lang = i18n.language;
 
   useEffect(() => dialog.current?.showModal(), []);

@@ -21,7 +21,7 @@ interface NextRuns {
 type Preview = { runs: NextRuns; error: null } | { runs: null; error: string } | null;
 
 /** POST /api/schedule/next, answered after the user stops typing; a newer schedule cancels the older ask. */
-function useNextRuns(schedule: string | undefined): Preview {
+export function useNextRuns(schedule: string | undefined): Preview {
   const [preview, setPreview] = useState<{ schedule: string; found: Preview } | null>(null);
   useEffect(() => {
     if (!schedule) return;

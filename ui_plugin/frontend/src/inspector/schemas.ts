@@ -14,7 +14,7 @@ export interface ComponentDetail {
 const components = new Map<string, Promise<ComponentDetail>>();
 let pipeline: Promise<JsonSchema> | null = null;
 
-function componentDetail(ref: string): Promise<ComponentDetail> {
+export function componentDetail(ref: string): Promise<ComponentDetail> {
   let found = components.get(ref);
   if (!found) {
     const [name, version] = ref.split("@");
