@@ -73,6 +73,7 @@ def _pairs(pairs: list[str], flag: str) -> dict[str, str]:
 
 
 def cmd_templates(args, component_catalog) -> int:
+    from jimu.datasets.store import DatasetStore
     from jimu.template.catalog import TemplateCatalog
     from jimu.template.describe import describe
     from jimu.template.form import parse_text_value
@@ -108,7 +109,7 @@ def cmd_templates(args, component_catalog) -> int:
     if args.output.exists() and not args.force:
         raise JimuError(f"{args.output} exists; choose another -o file, or add --force to replace it")
     try:
-        pipeline = instantiate(template, values, args.id, args.lang)
+        pipeline = instantiate(template, values, args.id, args.lang, DatasetStore().columns_of)
     except FormError as exc:
         for problem in exc.problems:
             print(f"error: {problem.message}", file=sys.stderr)
