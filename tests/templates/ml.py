@@ -76,9 +76,10 @@ def failed_run_with_label(templates, catalog, name: str, data: str, label: str, 
 
 
 def prepared(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """The templates' preparation by pandas: rows with a label; text columns but the label one-hot encoded (1/0);
-    missing numbers filled with their column's mean."""
+    """The templates' preparation by pandas: rows with a label; text columns but the label one-hot encoded (1/0),
+    yes/no columns as 1/0; missing numbers filled with their column's mean."""
     frame = frame[frame[label].notna()].reset_index(drop=True)
+    frame = frame.astype({c: "int64" for c in frame.columns if c != label and types.is_bool_dtype(frame[c])})
     text = [c for c in frame.columns if c != label and (types.is_string_dtype(frame[c]) or frame[c].dtype == object)]
     frame = pd.get_dummies(frame, columns=text, dtype="int64")
     return frame.fillna({c: frame[c].mean() for c in frame.columns if frame[c].isna().any()})
