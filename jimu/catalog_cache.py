@@ -23,19 +23,23 @@ def cached_catalog(dirs: list[Path] | tuple[Path, ...] = ()) -> ComponentCatalog
     folders = [Path(folder).resolve() for folder in source_folders(list(dirs))]
     key = (str(store.root), tuple(map(str, folders)))
     with _LOCK:
-        stamp = [_stamp(store.root / INDEX_FILE)]
-        for folder in folders:
-            stamp += [(str(path), _stamp(path)) for path in sorted(folder.rglob("*"))]
+        stamp = [file_stamp(store.root / INDEX_FILE), *folder_stamps(folders)]
         cached = _CATALOGS.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
         catalog = ComponentCatalog.from_dirs(list(dirs), store)
-        stamp[0] = _stamp(store.root / INDEX_FILE)  # publishing may have written it
+        stamp[0] = file_stamp(store.root / INDEX_FILE)  # publishing may have written it
         _CATALOGS[key] = (stamp, catalog)
         return catalog
 
 
-def _stamp(path: Path):
+def folder_stamps(folders: list[Path]) -> list:
+    """A stamp of every file and folder below `folders`: any edit, addition or removal changes the list."""
+    return [(str(path), file_stamp(path)) for folder in folders for path in sorted(folder.rglob("*"))]
+
+
+def file_stamp(path: Path):
+    """What changes when a file is rewritten or replaced (None when it is not there)."""
     try:
         stat = path.stat()
     except OSError:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("name", ["warm_run", "editor_api", "run_events", "plugin", "editor_open", "alerts",
                                   "datasets", "evaluate_charts", "assets", "load_folder", "cluster",
-                                  "compare_models"])
+                                  "compare_models", "template_gallery"])
 def test_benchmark_runs_in_quick_mode(name, tmp_path):
     env = {**os.environ, "JIMU_HOME": str(tmp_path / "home"), "AIRFLOW_HOME": str(tmp_path / "home" / "airflow")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"

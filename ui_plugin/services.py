@@ -52,10 +52,11 @@ class EditorServices:
         return cached_catalog(tuple(Path(d) for d in self.config.component_dirs))
 
     def templates(self):
-        """The published templates (the shipped ones are published on first use), checked against the catalog."""
-        from jimu.template.catalog import TemplateCatalog
+        """The published templates (the shipped ones are published on first use), checked against the catalog;
+        read again only when the template store or a shipped template changes."""
+        from jimu.template.catalog_cache import cached_templates
 
-        return TemplateCatalog.from_dirs(self.catalog())
+        return cached_templates(self.catalog())
 
     def profiles(self) -> dict[str, DeploymentProfile]:
         """Every profile `?profile=` takes: the built-ins, then the readable YAML files of the profiles folder."""

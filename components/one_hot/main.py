@@ -83,6 +83,10 @@ def run(ctx) -> None:
                 )
             encoded[new] = dummy.astype("int64") if as_numbers else dummy
     result = pd.concat([frame[kept], pd.DataFrame(encoded, index=frame.index)], axis=1)
+    if as_numbers:  # a yes/no column is one-hot already: only its type changes
+        exclude = ctx.params.get("exclude") or []
+        for name in [c for c in kept if c not in exclude and types.is_bool_dtype(result[c])]:
+            result[name] = result[name].astype("int64")
     ctx.log(f"encoded {len(columns)} column(s) into {len(encoded)} column(s)"
             + (f": {', '.join(map(str, columns))}" if columns else ""))
     ctx.write_table("table", result)
