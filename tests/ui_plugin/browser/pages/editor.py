@@ -12,6 +12,7 @@ from tests.ui_plugin.browser.pages.dialogs import ConflictDialog, PipelinesDialo
 from tests.ui_plugin.browser.pages.inspector import Inspector
 from tests.ui_plugin.browser.pages.palette import Palette
 from tests.ui_plugin.browser.pages.run import Run
+from tests.ui_plugin.browser.pages.template_runs import TemplateRuns
 from tests.ui_plugin.browser.pages.templates import Templates
 from tests.ui_plugin.browser.pages.top_bar import TopBar
 
@@ -28,6 +29,7 @@ class EditorPage:
         self.inspector = Inspector(page)
         self.canvas_tools = CanvasTools(page)
         self.templates = Templates(page)
+        self.template_runs = TemplateRuns(page)
         self._step = 0
 
     def goto(self, fragment: str = "") -> None:
