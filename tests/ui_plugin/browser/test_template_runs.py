@@ -67,6 +67,7 @@ def test_run_now_live_states_results_and_my_pipelines(editor, editor_workspace, 
     expect(gallery.field("min_accuracy")).to_be_visible()
     runs.run_now()
     editor.page.evaluate(WATCH_STEPS)
+    expect(runs.root.locator("h2")).to_be_focused()  # the keyboard goes on from the new page, not from nowhere
 
     # While it runs: every step in the picture, some of them running, progress and a Stop button.
     expect(runs.steps).to_have_count(len(steps))
@@ -153,3 +154,40 @@ def test_run_now_live_states_results_and_my_pipelines(editor, editor_workspace, 
     runs.mine_tab.click()
     expect(runs.my_run(PIPELINE, run_id)).to_contain_text("成功")
     editor.shot("my-pipelines-zh")
+
+
+def test_a_failed_step_is_named_with_its_error_and_the_end_of_its_log(editor, editor_workspace):
+    """A pipeline made from the template whose data file is gone: "Run again" from My pipelines, and the page says
+    which step failed, why, and shows its log's last lines; the steps after it are coloured upstream-failed."""
+    runs = editor.template_runs
+    made = editor.page.request.post(f"{editor.url}api/templates/{TEMPLATE}/instantiate",
+                                    data={"id": "broken_screening", "values": {"trees": 10}})
+    assert made.ok, made.text()
+    path = editor_workspace / "broken_screening.json"
+    pipeline = json.loads(path.read_text())
+    loader = next(node for node in pipeline["nodes"] if node["component"].startswith("load_table@"))
+    loader["params"]["uri"] = "package://sklearn.datasets/data/no_such_file.csv"
+    path.write_text(json.dumps(pipeline))
+    title = next(n["title"] for n in api_json(editor, f"templates/{TEMPLATE}")["preview"]["nodes"] if n["id"] == loader["id"])
+
+    editor.templates.open_gallery()
+    runs.mine_tab.click()
+    expect(runs.my_pipeline("broken_screening")).to_contain_text("Not run yet.")
+    runs.my_pipeline("broken_screening").get_by_test_id("my-run-again").click()
+    runs.wait_finished("failed")
+    run = api_json(editor, f"runs/{runs.run_id()}")
+    assert run["nodes"][loader["id"]]["state"] == "failed"
+    assert runs.step_states() == {node: record["state"] for node, record in run["nodes"].items()}
+    assert set(runs.step_states().values()) == {"failed", "upstream_failed"}
+    expect(runs.steps_done).to_have_attribute("data-done", "0")
+
+    failure = runs.failure.locator(f'section[data-node="{loader["id"]}"]')
+    expect(failure.locator("h3")).to_have_text(f"Step “{title}” failed")
+    shown = failure.get_by_test_id("template-step-error").inner_text()
+    recorded = run["nodes"][loader["id"]]
+    assert shown in recorded["error"] and "no_such_file.csv" in shown
+    assert "log:" not in shown and not shown.startswith("node ")  # the runner's lead and the log's path are gone
+    last_line = recorded["log_tail"].strip().splitlines()[-1]
+    expect(failure.get_by_test_id("template-step-log")).to_contain_text(last_line)
+    expect(runs.results).to_contain_text("This run wrote no tables or metrics.")
+    editor.shot("failed")

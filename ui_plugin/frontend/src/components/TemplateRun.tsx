@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { FINAL_RUN_STATES, startRun, type RunRecord } from "../runApi";
 import { formatSeconds } from "../runFormat";
@@ -11,8 +11,8 @@ import { TemplateResults } from "./TemplateResults";
 import { TemplateRunPicture } from "./TemplateRunPicture";
 import "./TemplateRun.css";
 
-// States a step ends in: "n of m steps done" counts these.
-const ENDED: ReadonlySet<NodeRunState> = new Set(["success", "failed", "skipped", "upstream_failed", "not_run"]);
+// "n of m steps done" counts the steps that did their work (a skipped one had none to do), not those that failed.
+const DONE: ReadonlySet<NodeRunState> = new Set(["success", "skipped"]);
 // How much of a failed step's log the page shows: its end says why.
 const LOG_LINES = 12;
 
@@ -51,6 +51,9 @@ export function TemplateRun({ runId, pipeline, template, onBack, onOpenPipeline,
   const titles = useMemo(() => Object.fromEntries((detail?.preview.nodes ?? []).map((node) => [node.id, node.title])), [detail]);
   const order = useMemo(() => (detail?.preview.nodes ?? []).map((node) => node.id), [detail]);
   const finished = run !== null && FINAL_RUN_STATES.has(run.state);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The button that led here is gone: the keyboard starts again from the page's title.
+  useEffect(() => heading.current?.focus(), []);
 
   const runAgain = async () => {
     setBusy(true);
@@ -66,12 +69,15 @@ export function TemplateRun({ runId, pipeline, template, onBack, onOpenPipeline,
 
   return (
     <div className="template-run" data-testid="template-run" data-run={runId} data-pipeline={pipeline} data-state={run?.state}>
-      <h2>{detail?.title ?? template}</h2>
+      <h2 ref={heading} tabIndex={-1}>
+        {detail?.title ?? template}
+      </h2>
       <p className="dialog-hint">
         {t("templateRuns.runOf")} <span className="mono">{pipeline}</span>
       </p>
-      {run && <Progress run={run} states={nodeStates} finished={finished} onStop={stop} />}
-      {detail && <TemplateRunPicture preview={detail.preview} states={nodeStates} />}
+      {/* Empty boxes of the same size until the run and the template are read: nothing jumps when they are. */}
+      {run ? <Progress run={run} states={nodeStates} finished={finished} onStop={stop} /> : <div className="template-progress" />}
+      {detail ? <TemplateRunPicture preview={detail.preview} states={nodeStates} /> : <div className="template-picture" />}
       <RunLegend />
       {[error, detailError, actionError].filter(Boolean).map((message) => (
         <p key={message} className="dialog-error" role="alert">
@@ -101,7 +107,7 @@ function Progress({ run, states, finished, onStop }: { run: RunRecord; states: R
   const seconds = useElapsed(run, finished);
   const [stopping, setStopping] = useState(false);
   const steps = Object.keys(run.nodes);
-  const done = steps.filter((node) => states[node] && ENDED.has(states[node])).length;
+  const done = steps.filter((node) => states[node] && DONE.has(states[node])).length;
   return (
     <div className="template-progress" data-testid="template-progress">
       <span className="template-run-state" data-testid="template-run-state" data-state={run.state}>
@@ -133,6 +139,13 @@ function Progress({ run, states, finished, onStop }: { run: RunRecord; states: R
   );
 }
 
+/** A step's error as a person reads it: the step is named above it and its log shown below, so the runner's
+ * "node 'x' (component@1.0.0) failed ...:" lead, the log's path and the log copied into the error go. */
+function plainError(error: string): string {
+  const cause = error.split("\n--- last lines")[0].split("; log: ")[0];
+  return cause.replace(/^node '[^']+' \([^)]*\) failed[^:]*: /, "");
+}
+
 /** Why a finished run did not succeed: each failed step's title, its error, and the end of its log. */
 function Failure({ run, titles }: { run: RunRecord; titles: Record<string, string> }) {
   const { t } = useTranslation();
@@ -150,11 +163,11 @@ function Failure({ run, titles }: { run: RunRecord; titles: Record<string, strin
       {failed.map(([node, record]) => (
         <section key={node} data-node={node}>
           <h3>{t("templateRuns.stepFailed", { step: titles[node] ?? node })}</h3>
-          <p>{record.error ?? t("templateRuns.failed")}</p>
+          <p data-testid="template-step-error">{record.error ? plainError(record.error) : t("templateRuns.failed")}</p>
           {record.log_tail && (
             <>
               <h4>{t("templateRuns.lastLog")}</h4>
-              <pre>{record.log_tail.trimEnd().split("\n").slice(-LOG_LINES).join("\n")}</pre>
+              <pre data-testid="template-step-log">{record.log_tail.trimEnd().split("\n").slice(-LOG_LINES).join("\n")}</pre>
             </>
           )}
         </section>
