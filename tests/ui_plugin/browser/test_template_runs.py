@@ -64,7 +64,12 @@ def test_run_now_live_states_results_and_my_pipelines(editor, editor_workspace, 
     gallery.open_gallery()
     gallery.choose(TEMPLATE)
     expect(gallery.pipeline_id).to_have_value(PIPELINE)
-    expect(gallery.field("min_accuracy")).to_be_visible()
+    # Run now checks the form as Create pipeline does: a wrong value is named by its field and nothing is saved.
+    gallery.fill("min_accuracy", "3")
+    runs.run_now_button.click()
+    expect(gallery.field("min_accuracy").get_by_test_id("field-problems")).to_contain_text("between 0 and 1")
+    assert not (editor_workspace / f"{PIPELINE}.json").exists()
+    gallery.fill("min_accuracy", str(detail["form"]["properties"]["min_accuracy"]["default"]))
     runs.run_now()
     editor.page.evaluate(WATCH_STEPS)
     expect(runs.root.locator("h2")).to_be_focused()  # the keyboard goes on from the new page, not from nowhere
