@@ -33,6 +33,7 @@ class PipelineSummary(BaseModel):
     etag: str
     valid: bool = Field(description="the pipeline validates (no error-level issue)")
     readable: bool = Field(True, description="false when the file is not a pipeline document (edited by hand?)")
+    template: str | None = Field(None, description="name@version of the template it was made from, if any")
 
 
 class PipelineSaved(BaseModel):

@@ -56,6 +56,7 @@ def pipelines_router(services: EditorServices, write_dependencies) -> APIRouter:
         return PipelineSummary(
             **common, title=_text(raw.get("title")), description=_text(raw.get("description")),
             nodes=len(nodes) if isinstance(nodes, list) else 0, valid=validates(found),
+            template=_text(raw.get("template")) or None,
         )
 
     @router.get("/pipelines", name="list_pipelines", responses=error_responses(500))

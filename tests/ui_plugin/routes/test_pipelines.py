@@ -129,3 +129,16 @@ def test_two_writers_with_the_same_etag_one_wins(live_url, workspace, wine):
         assert etag == etag_of_file(workspace / "wine_quality.json")
         loser = answers[1 - winner].json()["detail"]
         assert json.loads(loser["document"])["title"] == bodies[winner]["title"]
+
+
+def test_the_list_names_the_template_a_pipeline_was_made_from(http, workspace, wine):
+    made = http.post("/api/templates/cancer_screening/instantiate", json={"id": "my_screening"})
+    assert made.status_code == 201, made.text
+    assert http.post("/api/pipelines", json=wine).status_code == 201
+    (workspace / "by_hand.json").write_text(json.dumps({**wine, "id": "by_hand", "template": ["not", "a", "ref"]}))
+
+    listed = {p["id"]: p["template"] for p in http.get("/api/pipelines").json()}
+    # What the saved file says, read independently of the listing.
+    stored = json.loads((workspace / "my_screening.json").read_text())["template"]
+    assert stored == made.json()["template"] and stored.startswith("cancer_screening@")
+    assert listed == {"my_screening": stored, "wine_quality": None, "by_hand": None}

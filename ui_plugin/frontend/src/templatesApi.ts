@@ -1,6 +1,6 @@
 // The templates gallery's API: cards, one template's form and preview, and a pipeline made from a form.
 import type { RJSFSchema } from "@rjsf/utils";
-import { ApiError, request } from "./api";
+import { ApiError, listPipelines, request, type PipelineSummary } from "./api";
 
 /** A template's pipeline as its picture draws it: canvas positions (null when the pipeline has none) and edges. */
 export interface PipelinePreview {
@@ -130,4 +130,22 @@ export async function publishedVersions(name: string): Promise<string[]> {
     if (error instanceof ApiError && error.status === 404) return [];
     throw error;
   }
+}
+
+/** A node of a template's preview as placed on its canvas (x and y are null when it was never placed). */
+export type PlacedNode = TemplateDetail["preview"]["nodes"][number] & { x: number | null; y: number | null };
+
+/** A template by its ref, `name@version` (that version) or `name` (the newest). */
+export async function readTemplateRef(ref: string, lang: string): Promise<TemplateDetail> {
+  const [name, version] = ref.split("@");
+  const pinned = version ? `&version=${encodeURIComponent(version)}` : "";
+  return (await request(`templates/${encodeURIComponent(name)}?lang=${encodeURIComponent(lang)}${pinned}`)).json();
+}
+
+/** A workspace pipeline made from a template: the list's `template` names it (name@version). */
+export type MadePipeline = PipelineSummary & { template: string };
+
+export async function listMadePipelines(): Promise<MadePipeline[]> {
+  const pipelines = (await listPipelines()) as (PipelineSummary & { template?: string | null })[];
+  return pipelines.filter((p): p is MadePipeline => typeof p.template === "string");
 }

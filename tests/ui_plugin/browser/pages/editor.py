@@ -14,6 +14,7 @@ from tests.ui_plugin.browser.pages.palette import Palette
 from tests.ui_plugin.browser.pages.run import Run
 from tests.ui_plugin.browser.pages.template_data import TemplateData
 from tests.ui_plugin.browser.pages.schedule import Schedule
+from tests.ui_plugin.browser.pages.template_runs import TemplateRuns
 from tests.ui_plugin.browser.pages.templates import Templates
 from tests.ui_plugin.browser.pages.top_bar import TopBar
 
@@ -32,6 +33,7 @@ class EditorPage:
         self.templates = Templates(page)
         self.template_data = TemplateData(page)
         self.schedule = Schedule(page)
+        self.template_runs = TemplateRuns(page)
         self._step = 0
 
     def goto(self, fragment: str = "") -> None:

@@ -74,7 +74,7 @@ function cell(value: unknown): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function TableGrid({ preview }: { preview: Preview }) {
+export function TableGrid({ preview }: { preview: Preview }) {
   return (
     <table className="output-grid" data-testid="output-grid">
       <thead>

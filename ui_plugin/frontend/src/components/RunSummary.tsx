@@ -68,7 +68,7 @@ async function rerunFrom(runId: string, node: string): Promise<void> {
 }
 
 /** The run's duration: as recorded once it ended, counting up each second while it runs. */
-function useElapsed(run: RunRecord, finished: boolean): number | null {
+export function useElapsed(run: RunRecord, finished: boolean): number | null {
   const [now, setNow] = useState(() => Date.now() / 1000);
   useEffect(() => {
     if (finished) return;

@@ -16,6 +16,8 @@ interface Props {
   onBack: () => void;
   onDone: () => void;
   mayLeave: () => boolean;
+  /** "Run now": the pipeline is saved; start it and show its run (a failure shows above the buttons). */
+  onRun: (id: string) => Promise<void>;
 }
 
 /** A free pipeline id for a template: its name with the first unused `_1`, `_2`... */
@@ -30,7 +32,7 @@ function asProblems(problems: { field: string; message: string }[]): Problem[] {
 }
 
 /** One template's form: the new pipeline's id and the template's fields; "Create" saves and opens the pipeline. */
-export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
+export function TemplateForm({ name, onBack, onDone, mayLeave, onRun }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const pipelines = useEditor((s) => s.pipelines);
@@ -55,14 +57,15 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
     };
   }, [name, lang]);
 
-  const create = async () => {
-    if (!mayLeave()) return;
+  const create = async (run = false) => {
+    if (!run && !mayLeave()) return; // a run leaves the canvas as it is
     setBusy(true);
     setError(null);
     try {
       await instantiateTemplate(name, id, values, lang);
       setProblems([]);
       useEditor.setState({ pipelines: await api.listPipelines() });
+      if (run) return await onRun(id);
       await useEditor.getState().openPipeline(id);
       onDone();
     } catch (failure) {
@@ -121,6 +124,9 @@ export function TemplateForm({ name, onBack, onDone, mayLeave }: Props) {
         </button>
         <button type="button" data-testid="template-schedule" onClick={() => setScheduling(true)} disabled={!detail || uploading || idProblem !== null}>
           {t("schedule.button")}
+        </button>
+        <button type="button" data-testid="template-run-now" onClick={() => void create(true)} disabled={!detail || busy || uploading || idProblem !== null}>
+          ▶ {t("templateRuns.runNow")}
         </button>
         <button type="button" className="primary" data-testid="template-create" onClick={() => void create()} disabled={!detail || busy || uploading || idProblem !== null}>
           {t("templates.create")}
