@@ -10,6 +10,7 @@ uploaded file as pandas reads it. The scheduled DAG is loaded by Airflow's own D
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -69,9 +70,10 @@ def test_a_business_expert_runs_a_template_on_their_csv_reads_the_results_and_sc
     pipeline_id = gallery.pipeline_id.input_value()
 
     # Their own CSV: the first rows and each column's type are shown; the dropdown offers its columns.
-    sample = data.uri()
+    sample = api_json(editor, f"templates/{TEMPLATE}")["form"]["properties"]["data"]["default"]
+    expect(data.dataset).to_have_attribute("data-uri", sample)  # the template's own sample data, until theirs
     data.upload(csv)
-    expect(data.dataset).not_to_have_attribute("data-uri", sample, timeout=60_000)
+    expect(data.dataset).to_have_attribute("data-uri", re.compile(r"/table\.parquet$"), timeout=60_000)
     uploaded = api_json(editor, f"datasets/describe?uri={data.uri()}")
     assert uploaded["rows"] == len(frame) and [c["name"] for c in uploaded["columns"]] == list(frame.columns)
     assert [name for name, _, _ in data.headers()] == list(frame.columns)

@@ -6,6 +6,7 @@ import type { NodeRunState } from "../runs";
 import { useFollowedRun } from "../templateRunWatch";
 import { readTemplateRef, type TemplateDetail } from "../templatesApi";
 import { RunLegend, StateDot } from "./RunLegend";
+import { stepTitle } from "./PipelinePicture";
 import { useElapsed } from "./RunSummary";
 import { TemplateResults } from "./TemplateResults";
 import { TemplateRunPicture } from "./TemplateRunPicture";
@@ -48,7 +49,12 @@ export function TemplateRun({ runId, pipeline, template, onBack, onOpenPipeline,
   const { run, nodeStates, error, stop } = useFollowedRun(runId);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
-  const titles = useMemo(() => Object.fromEntries((detail?.preview.nodes ?? []).map((node) => [node.id, node.title])), [detail]);
+  // Steps named in the UI's language, as the gallery's picture names them.
+  const preview = useMemo(
+    () => detail && { ...detail.preview, nodes: detail.preview.nodes.map((node) => ({ ...node, title: stepTitle(node, i18n.language, t) })) },
+    [detail, i18n.language, t],
+  );
+  const titles = useMemo(() => Object.fromEntries((preview?.nodes ?? []).map((node) => [node.id, node.title])), [preview]);
   const order = useMemo(() => (detail?.preview.nodes ?? []).map((node) => node.id), [detail]);
   const finished = run !== null && FINAL_RUN_STATES.has(run.state);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -77,7 +83,7 @@ export function TemplateRun({ runId, pipeline, template, onBack, onOpenPipeline,
       </p>
       {/* Empty boxes of the same size until the run and the template are read: nothing jumps when they are. */}
       {run ? <Progress run={run} states={nodeStates} finished={finished} onStop={stop} /> : <div className="template-progress" />}
-      {detail ? <TemplateRunPicture preview={detail.preview} states={nodeStates} /> : <div className="template-picture" />}
+      {preview ? <TemplateRunPicture preview={preview} states={nodeStates} /> : <div className="template-picture" />}
       <RunLegend />
       {[error, detailError, actionError].filter(Boolean).map((message) => (
         <p key={message} className="dialog-error" role="alert">
