@@ -12,8 +12,8 @@ from tests.ui_plugin.browser.pages.dialogs import ConflictDialog, PipelinesDialo
 from tests.ui_plugin.browser.pages.inspector import Inspector
 from tests.ui_plugin.browser.pages.palette import Palette
 from tests.ui_plugin.browser.pages.run import Run
-from tests.ui_plugin.browser.pages.template_data import TemplateData
 from tests.ui_plugin.browser.pages.schedule import Schedule
+from tests.ui_plugin.browser.pages.template_data import TemplateData
 from tests.ui_plugin.browser.pages.template_runs import TemplateRuns
 from tests.ui_plugin.browser.pages.templates import Templates
 from tests.ui_plugin.browser.pages.top_bar import TopBar
