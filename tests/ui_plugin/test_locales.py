@@ -71,3 +71,12 @@ def test_built_in_component_translations_name_real_components():
     translated = json.loads((LOCALES / "zh" / "components.json").read_text(encoding="utf-8"))
     assert set(translated) == names
     assert all(set(text) == {"title", "description"} for text in translated.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_template_category_has_a_name_in_each_language(language):
+    """A card shows its category in the UI's language: every category a template may name has one."""
+    from jimu.template.spec import CATEGORIES
+
+    named = catalogue(language)
+    assert [c for c in CATEGORIES if f"templates.categories.{c}" not in named] == []
