@@ -10,7 +10,7 @@ FRONTEND := ui_plugin/frontend
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup frontend chromium test example ui lock golden schemas dags published bench lint guide-shots
+.PHONY: setup frontend chromium test example ui lock golden schemas dags published bench lint guide-shots gallery-shots
 
 setup: frontend chromium
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,11 +38,14 @@ example:
 	PATH=$(BIN):$$PATH $(BIN)/jimu run templates/wine_quality/pipeline.json
 
 ui:
-	PATH=$(BIN):$$PATH $(BIN)/jimu ui --open
+	PATH=$(BIN):$$PATH $(BIN)/jimu ui --open --dags-folder "$(JIMU_HOME)/dags"
 
 # The README's editor guide: its browser test, with the screenshots copied into docs/editor/.
 guide-shots:
 	JIMU_GUIDE_SHOTS=$(CURDIR)/docs/editor PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui_plugin/browser/test_guide.py
+
+gallery-shots:
+	JIMU_GUIDE_SHOTS=$(CURDIR)/docs/gallery PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui_plugin/browser/test_business_expert.py
 
 lint:
 	$(BIN)/ruff check jimu operators components tests benchmarks plugins ui_plugin

@@ -5,6 +5,7 @@ from the dropdown, run it, read the accuracy and the confusion matrix picture, t
 What the page shows is checked against what the run wrote (read through the API) and against an
 independent computation: sklearn's accuracy and pandas' crosstab of the exported predictions, and the
 uploaded file as pandas reads it. The scheduled DAG is loaded by Airflow's own DagBag.
+Its screenshots illustrate the README's gallery walkthrough (`make gallery-shots` copies them to docs/gallery/).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sklearn.datasets import load_wine
 from sklearn.metrics import accuracy_score
 
 from jimu.serving.manager import DeploymentError, stop
+from tests.ui_plugin.browser.test_guide import guide_shot
 from tests.ui_plugin.browser.test_schedule_template import loaded_dag
 
 TEMPLATE = "classification"
@@ -64,7 +66,7 @@ def test_a_business_expert_runs_a_template_on_their_csv_reads_the_results_and_sc
     editor.goto()
     gallery.open_gallery()
     expect(gallery.card(TEMPLATE)).to_contain_text(card["title"])
-    editor.shot("gallery")
+    guide_shot(editor, "01-gallery")
     gallery.choose(TEMPLATE)
     expect(gallery.form).to_be_visible()
     pipeline_id = gallery.pipeline_id.input_value()
@@ -82,7 +84,7 @@ def test_a_business_expert_runs_a_template_on_their_csv_reads_the_results_and_sc
     assert data.column_choices() == list(frame.columns)
     data.column.select_option("grape")
     gallery.fill("endpoint_name", SERVICE)
-    editor.shot("their-data")
+    guide_shot(editor, "02-their-data")
 
     # Run now: the steps follow the run; the results are numbers and pictures.
     runs.run_now()
@@ -108,7 +110,7 @@ def test_a_business_expert_runs_a_template_on_their_csv_reads_the_results_and_sc
     drawn = sorted(int(text) for text in runs.chart_texts("confusion_matrix", "mark"))
     assert drawn == sorted(int(crosstab.loc[a, p]) for a in crosstab.index for p in crosstab.columns)
     confusion.scroll_into_view_if_needed()
-    editor.shot("results")
+    guide_shot(editor, "03-results")
 
     # Schedule it: back to the template, the same data (now in the list of uploads) and column, every day.
     runs.back_button.click()
@@ -122,12 +124,12 @@ def test_a_business_expert_runs_a_template_on_their_csv_reads_the_results_and_sc
     schedule.open()
     schedule.preset.select_option("@daily")
     expect(schedule.next.locator("li")).to_have_count(5)
-    editor.shot("schedule")
+    guide_shot(editor, "04-schedule")
     schedule.confirm()
     expect(schedule.done).to_be_visible()
     dag_id = f"{scheduled_id}.local"
     expect(schedule.dag_id).to_have_text(dag_id)
-    editor.shot("scheduled")
+    editor.shot("05-scheduled")
 
     dag = loaded_dag(editor_config.dags_folder / f"{dag_id}.py", dag_id)
     assert dag.schedule == "@daily" and dag.is_paused_upon_creation is False
