@@ -181,7 +181,10 @@ def test_fifty_warm_runs_of_different_pipelines_stay_correct_without_fd_growth(r
             np.random.seed(i)  # an independent computation of the same draw
             assert read_table(data_folder(out) / "draw" / "table")["x"].tolist() == np.random.rand(5).tolist()
         fds.append(settled_fds(client))
-    assert fds[-1] <= fds[9] + 2, f"the runner's open fds grew: {fds}"
+    # One sample wobbles by a few fds (a socket or pipe being closed as it is counted), so the highest count
+    # of the last twelve runs is held to the highest of twelve early ones: a leak of one fd per run would
+    # add about 35 by the end; the wobble adds none.
+    assert max(fds[-12:]) <= max(fds[4:16]) + 2, f"the runner's open fds grew: {fds}"
     assert client.status()["runs_done"] >= 50
     assert marked_processes(mark) == {}
 
