@@ -122,5 +122,5 @@ def assert_unknown_label_refused(template, lang: str, words: str, out: Path) -> 
     [problem] = caught.value.problems
     assert problem.field == "label" and problem.message.startswith(words)
     proc = jimu("templates", "instantiate", template.name, "--set", "label=colour", "--lang", lang, "-o", str(out))
-    assert proc.returncode == 1 and f"error: {words}" in proc.stderr
+    assert proc.returncode == 1 and f"error: {words}" in proc.stderr, (proc.returncode, proc.stdout, proc.stderr)
     assert not out.exists()
